@@ -1,0 +1,32 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a step of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test index bench soak clean browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+index: setup
+	$(BIN)/kwarchive reindex --if-stale
+
+run: index
+	$(BIN)/gunicorn --config web/gunicorn_conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+
+# Browser tests drive Debian's Chromium; install it when this machine lacks it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) var

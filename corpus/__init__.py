@@ -1,0 +1,1 @@
+"""Collection files → Document records: parsers, dates, archive references, the name authority, versions."""

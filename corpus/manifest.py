@@ -1,0 +1,51 @@
+"""A collection's `collection.toml`: who made the collection and how its files are read."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import CorpusError
+
+REQUIRED = ("slug", "title", "citation")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    slug: str
+    title: str
+    citation: str
+    editor: str = ""
+    translator: str = ""
+    year: str = ""
+    language: str = "en"
+    original_languages: tuple[str, ...] = ()
+    parser: str = ""  # empty: the collection is a `documents.jsonl`
+    source: str = ""
+    folder: Path | None = None
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and check one manifest; errors name the file and the field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read manifest: {exc}") from exc
+    missing = [name for name in REQUIRED if not str(raw.get(name, "")).strip()]
+    if missing:
+        raise CorpusError(f"{path}: missing field(s): {', '.join(missing)}")
+    if raw["slug"] != path.parent.name:
+        raise CorpusError(f"{path}: slug {raw['slug']!r} differs from its folder {path.parent.name!r}")
+    return Manifest(
+        slug=str(raw["slug"]),
+        title=str(raw["title"]),
+        citation=str(raw["citation"]),
+        editor=str(raw.get("editor", "")),
+        translator=str(raw.get("translator", "")),
+        year=str(raw.get("year", "")),
+        language=str(raw.get("language", "en")),
+        original_languages=tuple(str(x) for x in raw.get("original_languages", ())),
+        parser=str(raw.get("parser", "")),
+        source=str(raw.get("source", "")),
+        folder=path.parent,
+    )

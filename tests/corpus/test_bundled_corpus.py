@@ -1,0 +1,69 @@
+"""The bundled collections as a historian would check them: counts, ids, parties, versions, dates."""
+import json
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from corpus.check import check_corpus
+from corpus.cli import corpus_group
+from corpus.loader import load_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_counts_per_collection(corpus):
+    counts = Counter(d.collection for d in corpus.documents)
+    assert counts["nkidp-reader"] == 126
+    assert counts["mansourov"] == 11
+    assert counts["secret-documents"] == 105
+    assert counts["krasnaya-zvezda"] == 1
+    numbered = {d.number for d in corpus.documents if d.collection == "cwihp-bulletin"}
+    assert {"18", "21", "22", "24"} <= numbered
+    fragments = [d for d in corpus.documents if d.collection == "cwihp-bulletin" and not d.number.isdigit()]
+    assert fragments and all("fragment" in d.title.lower() for d in fragments)
+
+
+def test_ids_are_unique_and_well_formed(corpus):
+    ids = [d.id for d in corpus.documents]
+    assert len(ids) == len(set(ids))
+    assert all(d.id == f"{d.collection}/{d.number}" for d in corpus.documents)
+    assert {f"nkidp-reader/{n}" for n in range(1, 127)} <= set(ids)
+    assert {f"mansourov/{n}" for n in range(7, 18)} <= set(ids)
+
+
+def test_every_party_resolves(corpus):
+    for doc in corpus.documents:
+        for raw in doc.senders_raw + doc.recipients_raw + doc.via_raw:
+            assert corpus.authority.resolve_all(raw), f"{doc.id}: {raw!r}"
+
+
+def test_stalin_to_zhou_5_july_1950_versions_point_at_each_other(corpus):
+    group = {"nkidp-reader/16", "mansourov/7", "cwihp-bulletin/18", "secret-documents/67"}
+    for doc_id in group:
+        doc = corpus.by_id[doc_id]
+        assert set(doc.versions) == group - {doc_id}, doc_id
+        assert doc.date.start == "1950-07-05"
+        assert "Joseph Stalin" in doc.senders
+
+
+def test_kirk_note(corpus):
+    doc = corpus.by_id["nkidp-reader/14"]
+    assert "Kirk" in doc.title and "Kirk" in doc.body
+
+
+def test_check_passes_on_bundled_corpus(corpus):
+    report = check_corpus(corpus)
+    assert report.ok, report.render()
+
+
+def test_export_prints_one_record_per_line(corpus):
+    result = CliRunner().invoke(corpus_group, ["export", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == len(corpus.documents)
+    record = json.loads(lines[0])
+    assert {"id", "date", "senders", "archive", "versions", "body"} <= set(record)
