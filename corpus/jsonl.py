@@ -11,7 +11,7 @@ from corpus.manifest import Manifest
 from corpus.model import ArchiveRef, DateRange, Document, document_id
 
 _STRING_FIELDS = tuple(
-    f.name for f in fields(Document) if f.type == "str" and f.name not in ("id", "collection")
+    f.name for f in fields(Document) if f.type == "str" and f.name not in ("id", "collection", "number")
 )
 _LIST_FIELDS = tuple(f.name for f in fields(Document) if str(f.type).startswith("tuple"))
 _DATE_KEYS = tuple(f.name for f in fields(DateRange))

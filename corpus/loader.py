@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,10 +44,16 @@ class Corpus:
         return digest.hexdigest()[:16]
 
 
+_HASHES: "weakref.WeakKeyDictionary[Document, str]" = weakref.WeakKeyDictionary()
+
+
 def record_hash(doc: Document) -> str:
-    """Content hash of one record (canonical JSON), the unit of incremental reindexing."""
-    canonical = json.dumps(doc.to_dict(), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """Content hash of one record (canonical JSON), the unit of incremental reindexing; computed once per record."""
+    known = _HASHES.get(doc)
+    if known is None:
+        canonical = json.dumps(doc.to_dict(), sort_keys=True, ensure_ascii=False)
+        known = _HASHES[doc] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return known
 
 
 def corpus_root(root: str | Path | None = None) -> Path:

@@ -1,0 +1,255 @@
+"""The name authority: every spelling, pseudonym and native-script form of the corpus's people, places and
+organisations, folded to one key, so that "Shtikov", "Comrade Shtykov, T.F." and "Штыков" are one man."""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.errors import CorpusError
+
+KINDS = ("person", "place", "organisation")
+BUNDLED_PATH = Path(__file__).with_name("authority.toml")
+
+_APOSTROPHES = "'’ʼ‘`´ʻ′"
+_DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
+_NOT_WORD = re.compile(r"[^\w]+|_+")
+# A possessive is not part of a name: "Shtikov's" and "Shtikov’s" mention Shtikov.
+_POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b")
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+# Words that decorate a name in a title or signature but never distinguish one party from another.
+_HONORIFICS = re.compile(
+    r"^(?:(?:comrades?|cdes?|cmrds?|comr|tov|mr|dr|marshal|general|general lieutenant|general major|"
+    r"general colonel|lieutenant general|major general|colonel general|col|colonel|lt|premier|"
+    r"chairman|ambassador|minister|foreign minister|chinese foreign minister|president|the)\s+)+"
+)
+_INITIALS = re.compile(r"\b(?:[A-ZА-ЯЁ]\.\s*){1,3}(?=\w|$)|(?<=\s)(?:[A-ZА-ЯЁ]\.\s*){1,3}$")
+_TRAILING_NOISE = re.compile(
+    r"\s*(?:\((?:draft|summary)\)|\bet al\.?|\band others\b|\bet alia\b)\s*$", re.IGNORECASE
+)
+_BRACKETED = re.compile(r"[\[(]([^\])]*)[\])]")
+_SPLIT = re.compile(r"\s+(?:and|or)\s+|\s*[,;&]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AuthorityEntry:
+    """One person, place or organisation and every way the corpus writes it."""
+
+    key: str
+    canonical: str
+    kind: str
+    variants: tuple[str, ...] = ()
+    pseudonyms: tuple[str, ...] = ()
+    native: tuple[str, ...] = ()
+    description: str = ""
+    # Spellings that name the entry in a sender/recipient field but are ordinary words in running text
+    # ("Joy", "Lie"); they resolve but are never searched for as mentions.
+    resolve_only: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.canonical, *self.variants, *self.pseudonyms, *self.native)
+
+
+def fold(text: str) -> str:
+    """The key folding: no diacritics, no apostrophes, punctuation and hyphens as spaces, casefolded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = unicodedata.normalize("NFKC", bare).translate(_DROP_APOSTROPHES)
+    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
+
+
+class Authority:
+    """The loaded authority: lookups by folded form, and a word trie for finding mentions in running text."""
+
+    fold = staticmethod(fold)
+
+    def __init__(self, entries: list[AuthorityEntry] | tuple[AuthorityEntry, ...]):
+        self.entries: tuple[AuthorityEntry, ...] = tuple(entries)
+        self._by_key = {entry.key: entry for entry in self.entries}
+        self._by_form: dict[str, AuthorityEntry] = {}
+        self._trie: dict = {}
+        self._cjk_forms: list[tuple[str, AuthorityEntry]] = []
+        for entry in self.entries:
+            self._add(entry)
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "Authority":
+        """Read the TOML authority (the bundled one by default); the result is cached per path."""
+        return _load_cached(str(Path(path) if path else BUNDLED_PATH))
+
+    def _add(self, entry: AuthorityEntry) -> None:
+        for form in (*entry.forms, *entry.resolve_only):
+            folded = fold(form)
+            if not folded:
+                continue
+            owner = self._by_form.setdefault(folded, entry)
+            if owner is not entry:
+                raise CorpusError(f"authority: form {form!r} of {entry.key} already belongs to {owner.key}")
+            self._by_form.setdefault(_mention_key(form), entry)
+        for form in entry.forms:
+            folded = _mention_key(form)
+            if _CJK.search(folded):
+                self._cjk_forms.append((folded, entry))
+            elif folded:
+                node = self._trie
+                for word in folded.split():
+                    node = node.setdefault(word, {})
+                node[None] = entry
+
+    def get(self, key: str) -> AuthorityEntry | None:
+        return self._by_key.get(key)
+
+    def resolve(self, name: str) -> AuthorityEntry | None:
+        """The entry a name as written in a title or signature stands for, or None.
+
+        Bracketed glosses count ("Filippov [Stalin]", "Soviet Ambassador in Beijing (N.V. Roshchin)"); when both
+        the outer and the bracketed name resolve, a person wins over an office or a place.
+        """
+        text = _TRAILING_NOISE.sub("", name.strip())
+        # Brackets can belong to the name itself: "VKP(b) CC Politburo".
+        found = [entry for part in (text, *_candidates(text)) if (entry := self._lookup(part))]
+        if not found:
+            return None
+        people = [entry for entry in found if entry.kind == "person"]
+        return (people or found)[0]
+
+    def resolve_all(self, text: str) -> list[AuthorityEntry]:
+        """Every party a raw string names ("Kim Il Sung and Pak Heonyeong" is two).
+
+        A comma sets an office beside its holder ("Deputy Minister of Foreign Affairs, Gromyko"): when one of the
+        comma-joined pieces names a person, the offices beside it are dropped. A piece that is a description
+        rather than a name ("Deputy Minister Cde. V. A. Zorin") is searched for the people it mentions, or else
+        for the offices it mentions.
+        """
+        whole = self.resolve(text)
+        if whole is not None and not _SPLIT.search(_BRACKETED.sub("", text)):
+            return [whole]
+        result: list[AuthorityEntry] = []
+        for group in _split_parties(text):
+            found: list[AuthorityEntry] = []
+            for piece in group:
+                entry = self.resolve(piece)
+                found.extend([entry] if entry is not None else self._described(piece))
+            if any(entry.kind == "person" for entry in found):
+                found = [entry for entry in found if entry.kind == "person"]
+            result.extend(entry for entry in found if entry not in result)
+        return result or ([whole] if whole is not None else [])
+
+    def _described(self, piece: str) -> list[AuthorityEntry]:
+        mentioned = self.find_mentions(piece)
+        for kind in ("person", "organisation"):
+            chosen = [entry for entry in mentioned if entry.kind == kind]
+            if chosen:
+                return chosen
+        return []
+
+    def _lookup(self, part: str) -> AuthorityEntry | None:
+        for attempt in _attempts(part):
+            entry = self._by_form.get(attempt)
+            if entry is not None:
+                return entry
+        return None
+
+    def find_mentions(self, text: str) -> list[AuthorityEntry]:
+        """Entries mentioned in running text, in order of first mention; whole words, longest form first."""
+        folded = _mention_key(text)
+        words = folded.split()
+        found: dict[str, AuthorityEntry] = {}
+        i = 0
+        while i < len(words):
+            entry, length = self._longest_at(words, i)
+            if entry is not None:
+                found.setdefault(entry.key, entry)
+                i += length
+            else:
+                i += 1
+        for form, entry in self._cjk_forms:
+            if form in folded:
+                found.setdefault(entry.key, entry)
+        return list(found.values())
+
+    def _longest_at(self, words: list[str], start: int) -> tuple[AuthorityEntry | None, int]:
+        node, best, best_len = self._trie, None, 0
+        for offset in range(start, len(words)):
+            node = node.get(words[offset])
+            if node is None:
+                break
+            if None in node:
+                best, best_len = node[None], offset - start + 1
+        return best, best_len
+
+    def names_for_suggestion(self) -> list[str]:
+        """Every written form (not folded), for "did you mean" suggestions."""
+        return sorted({form for entry in self.entries for form in entry.forms})
+
+    def __reduce__(self):
+        return (Authority, (self.entries,))
+
+
+def _mention_key(text: str) -> str:
+    """The folding for running text, where a possessive is not part of the name ("People's" stays whole in
+    forms and in text alike, since both go through here)."""
+    return fold(_POSSESSIVE.sub("", text))
+
+
+def _candidates(text: str) -> list[str]:
+    """The text outside brackets, then the bracketed glosses; "(via …)" glosses name another party."""
+    inner = [m.strip() for m in _BRACKETED.findall(text)]
+    inner = [part for part in inner if part and not part.lower().startswith("via ")]
+    outer = _BRACKETED.sub(" ", text).strip()
+    return [outer, *inner] if outer else inner
+
+
+def _attempts(part: str) -> list[str]:
+    """Keys to try for one name: as written, then without initials, then without honorifics."""
+    no_initials = _INITIALS.sub(" ", part)
+    keys = [fold(part), fold(no_initials), _mention_key(part), _mention_key(no_initials)]
+    keys += [_HONORIFICS.sub("", key) for key in keys]
+    return [key for key in dict.fromkeys(keys) if key]
+
+
+def _split_parties(text: str) -> list[list[str]]:
+    """Parties joined by "and", "or", "&" or ";", each a list of its comma-joined pieces; brackets stay whole."""
+    protected, depth = "", 0
+    for ch in text:
+        depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(ch, 0)
+        protected += {",": "\1", ";": "\2", "&": "\2", " ": "\3"}.get(ch, ch) if depth > 0 else ch
+    groups = re.split(r"\s+(?:and|or)\s+|\s*[;&]\s*", protected, flags=re.IGNORECASE)
+    restore = str.maketrans({"\1": ",", "\2": ";", "\3": " "})
+    parties = []
+    for group in groups:
+        pieces = [piece.translate(restore).strip() for piece in group.split(",")]
+        pieces = [piece for piece in pieces if piece and piece.lower() not in ("and", "or")]
+        if pieces:
+            parties.append(pieces)
+    return parties
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str) -> Authority:
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CorpusError(f"cannot read the name authority {path}: {exc}") from exc
+    return Authority([_entry(record, path) for record in raw.get("entry", [])])
+
+
+def _entry(record: dict, path: str) -> AuthorityEntry:
+    key, kind = record.get("key", ""), record.get("kind", "")
+    if not key or not record.get("canonical") or kind not in KINDS:
+        raise CorpusError(f"{path}: entry {key or record!r} needs key, canonical and a kind in {KINDS}")
+    return AuthorityEntry(
+        key=key,
+        canonical=record["canonical"],
+        kind=kind,
+        variants=tuple(record.get("variants", ())),
+        pseudonyms=tuple(record.get("pseudonyms", ())),
+        native=tuple(record.get("native", ())),
+        description=record.get("description", ""),
+        resolve_only=tuple(record.get("resolve_only", ())),
+    )

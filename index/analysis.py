@@ -1,0 +1,384 @@
+"""The ICU analysis chain, shared by indexing and querying so both see the same tokens.
+
+    analyzer = IcuTokenizer() | FoldingFilter() | CjkBigramFilter() | TransliterationFilter()
+               | StemFilter() | AuthorityFilter(authority)
+
+Every token carries a `kind` attribute and keeps the character span (`startchar`/`endchar`) of the text it
+stands for, so snippets can be cut from postings offsets. Tokens at one position are alternatives:
+
+- ``word``: the exact word, NFKC + casefolded, diacritics and apostrophes folded (Ch'óngjin → ``chongjin``,
+  Łódź → ``lodz``; Cyrillic keeps й and folds ё → е); a possessive 's is dropped (Stalin's → ``stalin``).
+- ``translit``: Cyrillic words also in Latin (BGN/PCGN, folded): Штыков → ``shtykov``; -skiy also as -sky.
+- ``bigram``: Hangul and Han words of three or more characters are followed by their character bigrams at
+  consecutive positions (the word itself sits at the first one), so 김일성 (word 김일성, or bigrams 김일 일성 as a
+  phrase) finds 김일성은. A one- or two-character word needs no bigrams: it is its own bigram.
+- ``stem``: the stem with a ``~`` prefix (English Snowball for Latin, Russian Snowball for Cyrillic), at the
+  word's position. At index time it is emitted only when it differs from the word. At query time
+  (``mode="query"``) the analyzer emits ``~stem`` always and, when the stem differs from the word, the bare stem
+  too, so that a stemmed query also meets documents whose exact word is the stem.
+- ``entity``: ``ent:<authority key>`` at the position of the first word of any authority form (spelling,
+  pseudonym, native form; several words allowed), spanning the whole mention; ``width`` says how many word
+  positions it covers. Searching any form therefore finds every other form of the same entry. Korean particles
+  and Russian case endings are tolerated (김일성은, Вышинскому, Ким Ир Сеном mention their entries).
+
+How search should use this: analyse the query with ``mode="query"``, group tokens by position and OR the
+alternatives of each position, boosting ``word`` (and ``translit``) above ``stem`` so an exact match ranks above
+a stemmed one; treat an ``entity`` token as an alternative to the ``width`` positions it starts; treat the
+bigrams that follow a CJK word as a phrase alternative to that word.
+
+Per-token work (folding, transliteration, stemming) is cached, because a corpus repeats its words.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import unicodedata
+from functools import lru_cache
+
+import icu
+from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis.acore import Token
+from whoosh.lang.snowball.english import EnglishStemmer
+from whoosh.lang.snowball.russian import RussianStemmer
+
+STEM_PREFIX = "~"
+ENTITY_PREFIX = "ent:"
+_CACHE_SIZE = 1 << 18
+_APOSTROPHES = "'’ʼ‘`´ʻ′"
+_DROP_INNER = str.maketrans("", "", _APOSTROPHES + ".·")
+_BGN_MARKS = str.maketrans("", "", "·ʹʺˮ'\"ʼ")
+_ICU_NUMBER, _ICU_LETTER = 100, 200
+
+_local = threading.local()
+
+
+def _icu(name: str, factory):
+    """One ICU object per thread: break iterators and transliterators are stateful and cannot be pickled."""
+    obj = getattr(_local, name, None)
+    if obj is None:
+        obj = factory()
+        setattr(_local, name, obj)
+    return obj
+
+
+def _transliterator(rules: str):
+    return _icu(rules, lambda: icu.Transliterator.createInstance(rules))
+
+
+def script_of(word: str) -> str:
+    """The script of a word, judged by its first letter: latin, cyrillic, hangul, han, kana, number, other."""
+    for ch in word:
+        code = ord(ch)
+        if ch.isdigit():
+            return "number"
+        if not ch.isalpha():
+            continue
+        if code < 0x250 or 0x1E00 <= code < 0x1F00:
+            return "latin"
+        if 0x400 <= code < 0x530:
+            return "cyrillic"
+        if 0xAC00 <= code < 0xD7B0 or 0x1100 <= code < 0x1200 or 0x3130 <= code < 0x3190:
+            return "hangul"
+        if 0x4E00 <= code < 0xA000 or 0x3400 <= code < 0x4DC0 or 0xF900 <= code < 0xFB00 or code >= 0x20000:
+            return "han"
+        if 0x3040 <= code < 0x3100:
+            return "kana"
+        return "other"
+    return "other"
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def fold_word(raw: str) -> tuple[str, str, int]:
+    """(folded text, script, characters trimmed from the end) for one raw word; "" when nothing is left."""
+    trim = 0
+    if len(raw) > 2 and raw[-1] in "sS" and raw[-2] in _APOSTROPHES:
+        raw, trim = raw[:-2], 2
+    script = script_of(raw)
+    if script == "cyrillic":
+        text = _transliterator("NFKC; NFD; [[:Nonspacing Mark:] - [\\u0306]] Remove; NFC").transliterate(raw)
+    elif script in ("hangul", "han", "kana"):
+        text = unicodedata.normalize("NFKC", raw)
+    else:
+        text = _transliterator("NFKC; NFD; [:Nonspacing Mark:] Remove; NFC; Latin-ASCII").transliterate(raw)
+    text = text.casefold()
+    if script != "number":
+        text = text.translate(_DROP_INNER)
+    return text, script, trim
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def transliterate_cyrillic(word: str) -> tuple[str, ...]:
+    """Latin forms of a Cyrillic word in the English style: Штыков → shtykov, Вышинский → vyshinskiy, vyshinsky."""
+    latin = _transliterator("Russian-Latin/BGN").transliterate(word).translate(_BGN_MARKS)
+    latin = fold_word(latin)[0]
+    forms = [latin] if latin and latin != word else []
+    for ending in ("skiy", "skii"):
+        if latin.endswith(ending):
+            forms.append(latin[: -len(ending)] + "sky")
+    return tuple(forms)
+
+
+_english = EnglishStemmer()
+_russian = RussianStemmer()
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def stem_word(word: str, script: str) -> str:
+    """The Snowball stem for Latin (English) and Cyrillic (Russian) words; the word itself otherwise."""
+    if len(word) < 4:
+        return word
+    if script == "latin" and word.isalpha():
+        return _english.stem(word)
+    if script == "cyrillic":
+        return _russian.stem(word)
+    return word
+
+
+def _utf16_map(text: str) -> list[int] | None:
+    """ICU reports UTF-16 offsets; map them to Python indices when the text has characters beyond the BMP."""
+    if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
+        return None
+    mapping = []
+    for index, ch in enumerate(text):
+        mapping.append(index)
+        if ord(ch) > 0xFFFF:
+            mapping.append(index)
+    mapping.append(len(text))
+    return mapping
+
+
+def _token(text, pos, startchar, endchar, kind, mode, **extra) -> Token:
+    """A new Token; filled directly because Token.__init__ with keywords is a measurable cost per word."""
+    token = Token.__new__(Token)
+    token.__dict__ = {"text": text, "pos": pos, "startchar": startchar, "endchar": endchar, "kind": kind,
+                      "mode": mode, "boost": 1.0, "stopped": False, "removestops": True, "positions": True,
+                      "chars": True, **extra}
+    return token
+
+
+class IcuTokenizer(Tokenizer):
+    """ICU word segmentation (UAX #29 plus dictionaries for Han, Thai…): words and numbers, no punctuation.
+
+    Yields a fresh Token per word (kind ``word``) with the raw text; filters downstream fold it.
+    >>> [t.text for t in IcuTokenizer()("Kim Il-sung's 毛泽东同志")]
+    ['Kim', 'Il', "sung's", '毛泽东', '同志']
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        if not tokenize:
+            yield _token(value, start_pos, start_char, start_char + len(value), "word", mode, original=value)
+            return
+        breaker = _icu("word_breaker", lambda: icu.BreakIterator.createWordInstance(icu.Locale.getRoot()))
+        breaker.setText(value)
+        mapping = _utf16_map(value)
+        pos, start = start_pos, 0
+        for end in breaker:
+            if breaker.getRuleStatus() >= _ICU_NUMBER:
+                s, e = (mapping[start], mapping[end]) if mapping else (start, end)
+                raw = value[s:e]
+                yield _token(raw, pos, start_char + s, start_char + e, "word", mode, original=raw)
+                pos += 1
+            start = end
+
+
+class FoldingFilter(Filter):
+    """NFKC, case folding, diacritics, apostrophes and possessives: Ch'óngjin → chongjin, Łódź → lodz."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text, script, trim = fold_word(t.text)
+            if not text:
+                continue
+            t.text, t.script = text, script
+            t.endchar -= trim
+            yield t
+
+
+class CjkBigramFilter(Filter):
+    """Hangul and Han words of 3+ characters also as character bigrams at consecutive positions.
+
+    Later tokens are shifted so positions stay consistent for phrases.
+    """
+
+    def __call__(self, tokens):
+        shift = 0
+        for t in tokens:
+            t.pos += shift
+            yield t
+            if t.kind != "word" or t.script not in ("hangul", "han") or len(t.text) < 3:
+                continue
+            text, pos, start, end = t.text, t.pos, t.startchar, t.endchar
+            aligned = end - start == len(text)
+            for i in range(len(text) - 1):
+                s, e = (start + i, start + i + 2) if aligned else (start, end)
+                yield _token(text[i:i + 2], pos + i, s, e, "bigram", t.mode, script=t.script)
+            shift += len(text) - 2
+
+
+class TransliterationFilter(Filter):
+    """Cyrillic words also in their Latin transliteration at the same position (Штыков ~ Shtykov)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            if t.kind == "word" and t.script == "cyrillic":
+                pos, start, end, mode = t.pos, t.startchar, t.endchar, t.mode
+                for latin in transliterate_cyrillic(t.text):
+                    yield _token(latin, pos, start, end, "translit", mode, script="latin")
+
+
+class StemFilter(Filter):
+    """Stems as extra ``~``-prefixed tokens at the word's position, so exact forms stay searchable apart."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            yield t
+            if t.kind != "word":
+                continue
+            stem = stem_word(t.text, t.script)
+            query = t.mode == "query"
+            if stem != t.text or query:
+                pos, start, end, mode = t.pos, t.startchar, t.endchar, t.mode
+                yield _token(STEM_PREFIX + stem, pos, start, end, "stem", mode, script=t.script)
+                if query and stem != t.text:
+                    yield _token(stem, pos, start, end, "stem", mode, script=t.script)
+
+
+_RUSSIAN_CASE_ENDINGS = ("ого", "ому", "его", "ему", "ами", "ями", "ом", "ем", "ым", "им", "ой", "ей", "ых", "их",
+                         "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и")
+
+
+def _name_base(word: str) -> str:
+    """A Russian adjectival surname without its nominative ending (вышинский → вышинск), else the word."""
+    if len(word) > 4 and word[-2:] in ("ий", "ый", "ой") and script_of(word) == "cyrillic":
+        return word[:-2]
+    return word
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def name_bases(word: str, script: str) -> tuple[str, ...]:
+    """The forms under which a running-text word may meet an authority form: itself, and without a Korean
+    particle (김일성은 → 김일성) or a Russian case ending (Ким Ир Сеном → сен, Вышинскому → вышинск)."""
+    bases = [_name_base(word)]
+    if script == "hangul":
+        bases += [word[:-cut] for cut in (1, 2) if len(word) - cut >= 2]
+    elif script == "cyrillic":
+        bases += [word[:-len(e)] for e in _RUSSIAN_CASE_ENDINGS if word.endswith(e) and len(word) - len(e) >= 3]
+    return tuple(dict.fromkeys(bases))
+
+
+class _Node:
+    __slots__ = ("children", "keys")
+
+    def __init__(self):
+        self.children: dict[str, _Node] = {}
+        self.keys: tuple[str, ...] = ()
+
+
+class AuthorityFilter(Filter):
+    """Adds ``ent:<key>`` for every mention of any form of an authority entry (multi-word forms too).
+
+    Holds only (key, forms) pairs so it pickles with the schema; the word trie is built lazily.
+    Korean particles are tolerated on one-word forms (김일성은 mentions 김일성).
+    """
+
+    def __init__(self, authority=None, entries=None):
+        if entries is None:
+            entries = [(e.key, tuple(e.forms)) for e in authority.entries] if authority is not None else []
+        self.entries = tuple(sorted((key, tuple(forms)) for key, forms in entries))
+        self._trie = None
+
+    def __getstate__(self):
+        return {"entries": self.entries}
+
+    def __setstate__(self, state):
+        self.entries = state["entries"]
+        self._trie = None
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.entries == self.entries
+
+    def __hash__(self):
+        return hash(self.entries)
+
+    def _build(self) -> _Node:
+        front = IcuTokenizer() | FoldingFilter()
+        root = _Node()
+        for key, forms in self.entries:
+            for form in forms:
+                words = [t.text for t in front(form)]
+                if not words:
+                    continue
+                node = root
+                for word in words:
+                    node = node.children.setdefault(_name_base(word), _Node())
+                if key not in node.keys:
+                    node.keys += (key,)
+        return root
+
+    def __call__(self, tokens):
+        if self._trie is None:
+            self._trie = self._build()
+        root = self._trie
+        children = root.children
+        if not children:
+            yield from tokens
+            return
+        active: list[list] = []  # [node, pos, startchar, best(keys, endchar, width) | None, width]
+        current_pos, alternatives, mode = None, [], ""
+        for t in tokens:
+            yield t
+            if t.kind not in ("word", "translit"):
+                continue
+            if t.pos != current_pos and alternatives:
+                if active or any(a[0] in children for a in alternatives):
+                    active = yield from self._advance(root, active, alternatives, mode)
+                alternatives = []
+            current_pos, mode = t.pos, t.mode
+            alternatives.extend((base, t.pos, t.startchar, t.endchar) for base in name_bases(t.text, t.script))
+        if alternatives:
+            active = yield from self._advance(root, active, alternatives, mode)
+        yield from self._emit([m for m in active if m[3]], mode)
+
+    def _advance(self, root, active, alternatives, mode):
+        """Step every partial match by one word position; emit the matches that cannot grow further."""
+        grown, finished = [], []
+        for node, pos, start, best, width in active:
+            child = next((node.children[a[0]] for a in alternatives if a[0] in node.children), None)
+            if child is None:
+                if best:
+                    finished.append((node, pos, start, best, width))
+                continue
+            end = alternatives[0][3]
+            best = (child.keys, end, width + 1) if child.keys else best
+            grown.append([child, pos, start, best, width + 1])
+        for text, pos, start, end in alternatives:
+            node = root.children.get(text)
+            if node is not None:
+                best = (node.keys, end, 1) if node.keys else None
+                grown.append([node, pos, start, best, 1])
+                break
+        if finished:
+            yield from self._emit(finished, mode)
+        return grown
+
+    @staticmethod
+    def _emit(matches, mode):
+        for _node, pos, start, (keys, end, width), _ in sorted(matches, key=lambda m: m[1]):
+            for key in keys:
+                yield _token(ENTITY_PREFIX + key, pos, start, end, "entity", mode, width=width, script="")
+
+
+def make_analyzer(authority=None):
+    """The full chain; pass the corpus authority (or None for a chain without name awareness)."""
+    chain = IcuTokenizer() | FoldingFilter() | CjkBigramFilter() | TransliterationFilter() | StemFilter()
+    return chain | AuthorityFilter(authority)
+
+
+def analysis_fingerprint(authority=None) -> str:
+    """Changes when what the analyzer emits would change (the authority's forms), so stale indexes are rebuilt."""
+    digest = hashlib.sha256(b"kwarchive-analysis-1")
+    for key, forms in AuthorityFilter(authority).entries:
+        digest.update(repr((key, forms)).encode("utf-8"))
+    return digest.hexdigest()[:16]

@@ -1,0 +1,158 @@
+"""Full and incremental builds: each writes a new generation beside the live one and switches atomically.
+
+A build that dies (exception, kill -9, full disk) leaves only an unreferenced `gen-N.tmp`, which the next
+build removes; the live generation is never written to. An incremental build hard-links the live generation's
+files (Whoosh never rewrites a segment file in place), then adds, updates and deletes only the documents whose
+content hash changed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from whoosh import index as whoosh_index
+
+from corpus.loader import record_hash
+from index.analysis import analysis_fingerprint
+from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns
+from index.generations import (META, Generation, build_lock, directory_size, live_generation, next_generation,
+                               publish, remove_stale)
+from index.schema import document_fields, make_schema
+
+Progress = Callable[[int, int], None]
+LIMIT_MB = 256
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    documents: int
+    seconds: float
+    size_bytes: int
+    generation: int
+    mode: str = "full"  # full | incremental | unchanged
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+
+def build_full(corpus, root: Path | str, progress: Progress | None = None, *, procs: int = 1) -> BuildSummary:
+    """Index every document of `corpus` into a new generation and make it live."""
+    root = Path(root)
+    with build_lock(root):
+        remove_stale(root)
+        return _full(corpus, root, progress, procs)
+
+
+def build_incremental(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
+    """Re-index only changed, new and removed documents; falls back to a full build when there is no usable
+    live generation or the analysis (the authority's forms) changed."""
+    root = Path(root)
+    with build_lock(root):
+        remove_stale(root)
+        live = live_generation(root)
+        if live is None or live.meta.get("analysis") != analysis_fingerprint(corpus.authority):
+            return _full(corpus, root, progress, 1)
+        return _incremental(corpus, root, live, progress)
+
+
+def _full(corpus, root: Path, progress: Progress | None, procs: int) -> BuildSummary:
+    started = time.perf_counter()
+    documents = list(corpus.documents)
+    number, tmp = next_generation(root)
+    try:
+        index = whoosh_index.create_in(str(tmp), make_schema(corpus.authority))
+        writer = index.writer(limitmb=LIMIT_MB, procs=procs, multisegment=procs > 1)
+        hashes = {}
+        try:
+            for done, doc in enumerate(documents, 1):
+                hashes[doc.id] = record_hash(doc)
+                writer.add_document(**document_fields(doc, hashes[doc.id]))
+                if progress:
+                    progress(done, len(documents))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        generation = _seal(corpus, root, number, tmp, index, hashes, "full", started)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _summary(generation, started, "full", added=len(documents))
+
+
+def _incremental(corpus, root: Path, live: Generation, progress: Progress | None) -> BuildSummary:
+    started = time.perf_counter()
+    old = load_columns(live.path)
+    old_hashes = {doc_id: h for doc_id, h in zip(old.ids, old.content_hashes) if doc_id}
+    hashes = {doc.id: record_hash(doc) for doc in corpus.documents}
+    changed = [doc for doc in corpus.documents if old_hashes.get(doc.id) != hashes[doc.id]]
+    deleted = [doc_id for doc_id in old_hashes if doc_id not in hashes]
+    if not changed and not deleted:
+        return _summary(live, started, "unchanged")
+    number, tmp = next_generation(root)
+    try:
+        _link_index_files(live.path, tmp)
+        index = whoosh_index.open_dir(str(tmp))
+        writer = index.writer(limitmb=LIMIT_MB)
+        try:
+            for doc_id in deleted:
+                writer.delete_by_term("id", doc_id)
+            for done, doc in enumerate(changed, 1):
+                writer.update_document(**document_fields(doc, hashes[doc.id]))
+                if progress:
+                    progress(done, len(changed))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        generation = _seal(corpus, root, number, tmp, index, hashes, "incremental", started)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    added = sum(1 for doc in changed if doc.id not in old_hashes)
+    return _summary(generation, started, "incremental", added=added, updated=len(changed) - added,
+                    deleted=len(deleted))
+
+
+def _link_index_files(source: Path, target: Path) -> None:
+    """Hard-link the Whoosh files of a generation (copy where links are impossible); not its own metadata."""
+    for path in source.iterdir():
+        if path.name in (META, ARRAYS, TABLES) or not path.is_file() or "WRITELOCK" in path.name:
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
+def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, started: float) -> Generation:
+    with index.reader() as reader:
+        documents = reader.doc_count()
+        columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes)
+    save_columns(columns, tmp)
+    meta = {
+        "generation": number,
+        "documents": documents,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "corpus_hash": corpus.corpus_hash(),
+        "analysis": analysis_fingerprint(corpus.authority),
+        "mode": mode,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    return publish(root, number, tmp, meta)
+
+
+def _summary(generation: Generation, started: float, mode: str, **counts) -> BuildSummary:
+    return BuildSummary(
+        documents=int(generation.meta.get("documents", 0)),
+        seconds=round(time.perf_counter() - started, 3),
+        size_bytes=directory_size(generation.path),
+        generation=generation.number,
+        mode=mode,
+        **counts,
+    )

@@ -1,0 +1,118 @@
+"""Commands of the index stage: `reindex` and `index status`; `register(group)` adds them to the kwarchive group."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from corpus.errors import KwarchiveError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX = REPO_ROOT / "var" / "index"
+
+
+def index_root(value: str | None = None) -> Path:
+    """`--index DIR`, else `KWARCHIVE_INDEX`, else var/index in the project."""
+    return Path(value or os.environ.get("KWARCHIVE_INDEX") or DEFAULT_INDEX).expanduser()
+
+
+def _user_errors(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KwarchiveError as exc:
+            raise click.ClickException(exc.message) from exc
+    return wrapper
+
+
+def _common(command):
+    command = click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False),
+                           help="Corpus root (default KWARCHIVE_CORPUS or the bundled collections).")(command)
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False),
+                        help="Index root (default KWARCHIVE_INDEX or var/index).")(command)
+
+
+def _load(corpus_dir):
+    from corpus.loader import load_corpus
+
+    return load_corpus(corpus_dir)
+
+
+@click.command("reindex")
+@click.option("--incremental", is_flag=True, help="Only add, update and delete documents whose content changed.")
+@click.option("--if-stale", is_flag=True, help="Do nothing when the index is present and up to date.")
+@_common
+@_user_errors
+def reindex(incremental: bool, if_stale: bool, index_dir: str | None, corpus_dir: str | None) -> None:
+    """Rebuild the index into a new generation and switch to it atomically."""
+    from index.build import build_full, build_incremental
+    from index.status import index_status, needs_build
+
+    root = index_root(index_dir)
+    corpus = _load(corpus_dir)
+    if if_stale and not needs_build(index_status(root, corpus)):
+        click.echo(f"index at {root} is up to date")
+        return
+    build = build_incremental if incremental else build_full
+    with _ProgressReporter() as progress:
+        summary = build(corpus, root, progress)
+    click.echo(
+        f"{summary.mode} reindex: {summary.documents} documents in {summary.seconds:.1f} s, "
+        f"{summary.size_bytes / 1e6:.1f} MB, generation {summary.generation}"
+        + (f" ({summary.added} added, {summary.updated} updated, {summary.deleted} deleted)"
+           if summary.mode == "incremental" else "")
+    )
+
+
+@click.group("index")
+def index_group() -> None:
+    """Inspect the search index."""
+
+
+@index_group.command("status")
+@_common
+@_user_errors
+def status(index_dir: str | None, corpus_dir: str | None) -> None:
+    """Live generation, document count, build time, corpus hash, and whether it is out of date."""
+    from index.status import index_status
+
+    result = index_status(index_root(index_dir), _load(corpus_dir))
+    for line in result.lines():
+        click.echo(line)
+    if not result.usable:
+        sys.exit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(reindex)
+    group.add_command(index_group)
+
+
+class _ProgressReporter:
+    """A tqdm bar with documents/s on a terminal; a log line every ~10% otherwise."""
+
+    def __enter__(self):
+        self.bar, self.next_log, self.started = None, 0, time.perf_counter()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, unit="doc", file=sys.stderr)
+            self.bar.update(done - self.bar.n)
+        elif done >= self.next_log or done == total:
+            rate = done / max(time.perf_counter() - self.started, 1e-9)
+            click.echo(f"indexed {done}/{total} documents ({rate:.0f} docs/s)", err=True)
+            self.next_log = done + max(total // 10, 1)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False

@@ -1,0 +1,63 @@
+"""`kwarchive search QUERY`: the same results as /api/search, as a readable table or the API's JSON."""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import click
+
+from corpus.errors import KwarchiveError
+from search.request import SearchRequest
+from search.searcher import Searcher
+
+_TAGS = re.compile(r"</?mark>")
+
+
+def _plain(html: str) -> str:
+    """Marks as *word*, entities unescaped: readable in a terminal."""
+    import html as html_lib
+    return html_lib.unescape(_TAGS.sub("*", html))
+
+
+@click.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--from", "date_from", default="", help="YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--to", "date_to", default="", help="YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--filter", "filters", multiple=True, metavar="NAME=VALUE", help="facet filter, e.g. sender=Stalin")
+@click.option("--sort", default="relevance", type=click.Choice(["relevance", "date_asc", "date_desc"]))
+@click.option("--page", default=1, type=int)
+@click.option("--per-page", default=20, type=int)
+@click.option("--json", "as_json", is_flag=True, help="print the /api/search JSON")
+@click.option("--index", "index_dir", default=None, help="index root (default KWARCHIVE_INDEX or var/index)")
+def search_command(query, date_from, date_to, filters, sort, page, per_page, as_json, index_dir):
+    """Search the archive."""
+    args: dict[str, list[str]] = {"q": [query], "from": [date_from], "to": [date_to], "sort": [sort],
+                                  "page": [str(page)], "per_page": [str(per_page)]}
+    for item in filters:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got '{item}'", param_hint="--filter")
+        args.setdefault(name.strip(), []).append(value)
+    root = index_dir or os.environ.get("KWARCHIVE_INDEX") or "var/index"
+    try:
+        request = SearchRequest.from_args(args)
+        result = Searcher(root).search(request)
+    except KwarchiveError as error:
+        raise click.ClickException(error.message) from error
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} results ({result.total_documents} documents) — {request.describe()}")
+    for notice in result.notices:
+        click.echo(f"note: {notice}")
+    if result.suggestion:
+        click.echo(f"did you mean: {result.suggestion}")
+    first = (result.page - 1) * result.per_page
+    for n, hit in enumerate(result.hits, first + 1):
+        parties = f"{', '.join(hit.senders) or '?'} → {', '.join(hit.recipients) or '?'}"
+        click.echo(f"{n:>4}. {hit.id:<22} {hit.date['label'] or 'undated':<24} {_plain(hit.title)}")
+        click.echo(f"      {hit.doc_type or '-'} | {parties} | score {hit.score}")
+        if hit.versions:
+            click.echo(f"      also in: {', '.join(v['id'] for v in hit.versions)}")
+        click.echo(f"      {_plain(hit.snippet)}")

@@ -1,0 +1,87 @@
+"""Facet counts and the timeline histogram, vectorised over boolean masks of document numbers.
+
+Each facet is counted over the documents matching the query, the date range and every *other* facet's
+filter, so values of a facet with a selection stay selectable (OR within a facet, AND across facets).
+The histogram counts a document in every bin its date range overlaps (a "June–July 1950" document adds
+one to June and one to July), by month when the span is at most 48 months, else by year.
+"""
+from __future__ import annotations
+
+import calendar
+
+import numpy as np
+
+from search.dates import MONTHS, ymd_to_iso
+
+FACET_LIMIT = 10
+MONTHLY_UP_TO = 48
+
+
+def facet_entries(column, mask, selected_ids, selected_raw, limit, facet_q="", fold=None) -> list[dict]:
+    """[{value, label, count, selected}] by count (then name); selected values always listed."""
+    counts = column.counts(mask)
+    values = column.facet.values
+    candidates = np.flatnonzero(counts)
+    if facet_q and fold is not None:
+        needle = fold(facet_q)
+        candidates = np.array([i for i in candidates if needle in fold(values[i])], dtype=np.int64)
+    order = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), values[i]))
+    if limit is not None:
+        order = order[:limit]
+    chosen = set(order)
+    entries = [{"value": values[i], "label": values[i], "count": int(counts[i]),
+                "selected": i in selected_ids} for i in order]
+    for i in selected_ids:
+        if i not in chosen:
+            entries.append({"value": values[i], "label": values[i], "count": int(counts[i]), "selected": True})
+    for raw in selected_raw:  # a selected value the index does not know still shows, so it can be removed
+        entries.append({"value": raw, "label": raw, "count": 0, "selected": True})
+    return entries
+
+
+def histogram(starts: np.ndarray, ends: np.ndarray, window: tuple[int, int] | None) -> dict:
+    """Bins over the dated documents given (start/end YYYYMMDD ints), clipped to the requested range."""
+    if len(starts) == 0:
+        return {"unit": "year", "bins": []}
+    low, high = int(starts.min()), int(ends.max())
+    if window:
+        low, high = max(low, window[0]), min(high, window[1])
+    if high < low:
+        return {"unit": "year", "bins": []}
+    first, last = _month_index(low), _month_index(high)
+    if last - first + 1 <= MONTHLY_UP_TO:
+        s = np.clip(_month_index(starts), first, last) - first
+        e = np.clip(_month_index(ends), first, last) - first
+        counts = _overlap_counts(s, e, last - first + 1)
+        return {"unit": "month", "bins": [_month_bin(first + i, int(c)) for i, c in enumerate(counts)]}
+    y0, y1 = low // 10000, high // 10000
+    s = np.clip(starts // 10000, y0, y1) - y0
+    e = np.clip(ends // 10000, y0, y1) - y0
+    counts = _overlap_counts(s, e, y1 - y0 + 1)
+    return {"unit": "year", "bins": [_year_bin(y0 + i, int(c)) for i, c in enumerate(counts)]}
+
+
+def _month_index(ymd):
+    return (ymd // 10000) * 12 + (ymd // 100 % 100) - 1
+
+
+def _overlap_counts(first_bins: np.ndarray, last_bins: np.ndarray, size: int) -> np.ndarray:
+    """A document counts once in every bin from its first to its last (difference array + cumsum)."""
+    delta = np.zeros(size + 1, dtype=np.int64)
+    np.add.at(delta, first_bins, 1)
+    np.add.at(delta, last_bins + 1, -1)
+    return np.cumsum(delta[:-1])
+
+
+def _month_bin(index: int, count: int) -> dict:
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return {"key": f"{year:04d}-{month:02d}", "label": f"{MONTHS[month]} {year}",
+            "from": ymd_to_iso(year * 10000 + month * 100 + 1), "to": ymd_to_iso(year * 10000 + month * 100 + last),
+            "count": count}
+
+
+def _year_bin(year: int, count: int) -> dict:
+    return {"key": f"{year:04d}", "label": str(year), "from": f"{year:04d}-01-01", "to": f"{year:04d}-12-31",
+            "count": count}

@@ -1,0 +1,314 @@
+"""Searcher: runs a SearchRequest against the live index generation and returns a SearchResult.
+
+One pass of the query's matcher lists every matching docnum with its score; everything after that — date
+overlap, facet filters, facet counts, the histogram, sorting, version grouping, paging — is numpy over the
+per-generation columns. Snippets come from postings offsets. Results are cached per (generation, canonical
+query string); the live generation is re-checked on every call (one small file read) and a new one is opened
+when it changes, which also drops the cache.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+
+from corpus.authority import fold
+from corpus.errors import IndexUnavailable, NotFound
+from index.generations import live_generation
+from search import facets as facet_counts
+from search.dates import ymd_to_iso
+from search.query import TEXT_FIELDS, parse_query
+from search.request import SearchRequest
+from search.result import Hit, SearchResult, doc_url
+from search.snapshot import FACET_FIELDS, Snapshot
+from search.snippets import collect_spans, highlight, merge, snippet
+from search.suggest import suggest
+
+CACHE_SIZE = 256
+FEW_RESULTS = 3
+
+
+class Searcher:
+    """Search one index root; safe to share between threads (searches are serialised per process)."""
+
+    def __init__(self, index_root: Path | str):
+        self.index_root = Path(index_root)
+        self._lock = threading.RLock()
+        self._snapshot: Snapshot | None = None
+        self._cache: OrderedDict = OrderedDict()
+
+    # ---- generations -------------------------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        return self._current().generation.number
+
+    def _current(self) -> Snapshot:
+        live = live_generation(self.index_root)
+        if live is None:
+            raise IndexUnavailable(f"no index at {self.index_root}; run `kwarchive reindex`")
+        with self._lock:
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.generation.path != live.path:
+                fresh = Snapshot(live)
+                if snapshot is not None:
+                    snapshot.close()
+                self._snapshot, self._cache = fresh, OrderedDict()
+                snapshot = fresh
+            return snapshot
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
+
+    # ---- search ------------------------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest, *, facet_limit: int | None = facet_counts.FACET_LIMIT) -> SearchResult:
+        """The page of results, facet counts, histogram, suggestion and notices for one request."""
+        started = time.perf_counter()
+        with self._lock:
+            snapshot = self._current()
+            key = (snapshot.generation.number, request.cache_key(), facet_limit)
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            result = self._search(snapshot, request, facet_limit, started)
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+            return result
+
+    def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None) -> list:
+        """Every value of one facet (or those containing `facet_q`, folded) with counts, for "show all"."""
+        if facet not in FACET_FIELDS:
+            raise NotFound(f"unknown facet '{facet}'")
+        with self._lock:
+            snapshot = self._current()
+            match = self._match(snapshot, request)
+            return self._facet(snapshot, request, match, facet, limit, facet_q)
+
+    def _match(self, snapshot: Snapshot, request: SearchRequest) -> dict:
+        """Matching docnums and scores, date mask and per-facet masks (all boolean arrays over docnums)."""
+        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value)
+        notices = list(request.notices) + list(parsed.notices)
+        docnums, scores = _run(snapshot, parsed.query, scored=request.sort == "relevance" and bool(request.q))
+        size = snapshot.size
+        base = np.zeros(size, dtype=bool)
+        base[docnums] = True
+        base &= snapshot.columns.live
+        score_of = np.zeros(size, dtype=np.float64)
+        if scores is not None:
+            score_of[docnums] = scores
+        starts, ends = snapshot.columns.date_start, snapshot.columns.date_end
+        dates = np.ones(size, dtype=bool)
+        if request.date_range:
+            low, high = request.date_range
+            dates = (starts > 0) & (starts <= high) & (ends >= low)
+        masks, selected, unknown = {}, {}, {}
+        for facet, values in request.filters:
+            ids, missing = [], []
+            for value in values:
+                found = snapshot.value_ids(facet, value)
+                ids.extend(i for i in found if i not in ids)
+                if not found:
+                    missing.append(value)
+                    notices.append(f"No document has {facet} '{value}'.")
+            masks[facet] = snapshot.facets[facet].mask_for(ids, size)
+            selected[facet], unknown[facet] = ids, missing
+        return {"parsed": parsed, "notices": notices, "base": base, "score": score_of, "dates": dates,
+                "masks": masks, "selected": selected, "unknown": unknown}
+
+    def _filtered(self, match: dict, without: str | None = None, dates: bool = True) -> np.ndarray:
+        mask = match["base"] & match["dates"] if dates else match["base"].copy()
+        for facet, facet_mask in match["masks"].items():
+            if facet != without:
+                mask &= facet_mask
+        return mask
+
+    def _facet(self, snapshot, request, match, facet, limit, facet_q="") -> list:
+        return facet_counts.facet_entries(
+            snapshot.facets[facet], self._filtered(match, without=facet), set(match["selected"].get(facet, ())),
+            match["unknown"].get(facet, ()), limit, facet_q, fold)
+
+    def _search(self, snapshot: Snapshot, request: SearchRequest, facet_limit, started) -> SearchResult:
+        match = self._match(snapshot, request)
+        selected = self._filtered(match)
+        cols = snapshot.columns
+        ordered = _order(selected, match["score"], cols, request.sort if request.q else
+                         ("date_asc" if request.sort == "relevance" else request.sort))
+        groups = snapshot.groups
+        _, first = np.unique(groups[ordered], return_index=True)
+        heads = ordered[np.sort(first)]
+        total = len(heads)
+        page_heads = heads[(request.page - 1) * request.per_page: request.page * request.per_page]
+        hits = self._hits(snapshot, match, page_heads, selected, ordered)
+        undated = self._filtered(match, dates=False) & (cols.date_start == 0)
+        dated = np.flatnonzero(selected & (cols.date_start > 0))
+        histogram = facet_counts.histogram(cols.date_start[dated], cols.date_end[dated], request.date_range)
+        histogram["undated"] = int(undated.sum())
+        notices = match["notices"]
+        suggestion = None
+        if total < FEW_RESULTS and match["parsed"].words:
+            suggestion = suggest(snapshot, request.q, match["parsed"].words)
+        facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_FIELDS}
+        return SearchResult(
+            query={"q": request.q, "query_string": request.to_query_string(), "description": request.describe()},
+            total=total, total_documents=int(selected.sum()), page=request.page, per_page=request.per_page,
+            hits=tuple(hits), facets=facets, histogram=histogram, suggestion=suggestion,
+            notices=tuple(dict.fromkeys(notices)), generation=snapshot.generation.number,
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    def _hits(self, snapshot, match, heads, selected, ordered) -> list[Hit]:
+        if len(heads) == 0:
+            return []
+        terms = _terms(snapshot, match["parsed"].query)
+        spans = {f: collect_spans(snapshot.reader, f, terms.get(f, ()), heads) for f in TEXT_FIELDS}
+        groups = snapshot.groups
+        hits = []
+        for docnum in heads.tolist():
+            stored = snapshot.searcher.stored_fields(docnum)
+            record = json.loads(stored["record"])
+            siblings = np.flatnonzero((groups == groups[docnum]) & snapshot.columns.live)
+            hits.append(_hit(snapshot, record, stored, spans, docnum, float(match["score"][docnum]),
+                             [s for s in siblings.tolist() if s != docnum]))
+        return hits
+
+    # ---- documents ---------------------------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> dict:
+        """The full record of one document (plus its `url`); NotFound when the id is unknown."""
+        with self._lock:
+            snapshot = self._current()
+            docnum = self._docnum(snapshot, doc_id)
+            record = json.loads(snapshot.searcher.stored_fields(docnum)["record"])
+            record["url"] = doc_url(record["id"])
+            return record
+
+    def neighbours(self, doc_id: str) -> dict:
+        """{previous, next}: the documents just before and after this one in time (None at the ends/undated)."""
+        with self._lock:
+            snapshot = self._current()
+            docnum = self._docnum(snapshot, doc_id)
+            order = snapshot.date_order
+            where = np.flatnonzero(order == docnum)
+            if len(where) == 0:
+                return {"previous": None, "next": None}
+            i = int(where[0])
+            pick = lambda j: _brief(snapshot, int(order[j])) if 0 <= j < len(order) else None
+            return {"previous": pick(i - 1), "next": pick(i + 1)}
+
+    def more_like_this(self, doc_id: str, n: int = 5) -> list[dict]:
+        """Documents sharing the most key terms with this one, its own versions left out."""
+        with self._lock:
+            snapshot = self._current()
+            docnum = self._docnum(snapshot, doc_id)
+            stored = snapshot.searcher.stored_fields(docnum)
+            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            keywords = [w for w, _ in snapshot.searcher.key_terms_from_text("body", text, numterms=20)
+                        if not w.startswith(("~", "ent:"))]
+            if not keywords:
+                return []
+            q = wq.Or([wq.Term("body", w) for w in keywords])
+            docnums, scores = _run(snapshot, q, scored=True)
+            own = snapshot.groups[docnum]
+            keep = snapshot.groups[docnums] != own
+            docnums, scores = docnums[keep], scores[keep]
+            best = docnums[np.argsort(-scores, kind="stable")][:n]
+            return [_brief(snapshot, int(d)) for d in best]
+
+    @staticmethod
+    def _docnum(snapshot: Snapshot, doc_id: str) -> int:
+        docnum = snapshot.docnum_by_id.get(doc_id)
+        if docnum is None or not snapshot.columns.live[docnum]:
+            raise NotFound(f"no document '{doc_id}'")
+        return docnum
+
+
+# ---- helpers -------------------------------------------------------------------------------------------------
+
+def _run(snapshot: Snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Every matching docnum (and its score): one walk of the matcher, no collector, no sorting."""
+    if isinstance(q, wq.Every):
+        return np.flatnonzero(snapshot.columns.live), None
+    q = q.normalize()
+    searcher = snapshot.searcher
+    if not scored:
+        ids = np.fromiter(q.docs(searcher), dtype=np.int64)
+        return ids, None
+    matcher = q.matcher(searcher, searcher.context(needs_current=False))
+    ids, scores = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str) -> np.ndarray:
+    """Selected docnums in result order; dates sort undated last; ties by docnum so pages are stable."""
+    docnums = np.flatnonzero(selected)
+    if sort == "relevance":
+        return docnums[np.argsort(-score[docnums], kind="stable")]
+    starts = cols.date_start[docnums].astype(np.int64)
+    ends = cols.date_end[docnums].astype(np.int64)
+    undated = starts == 0
+    if sort == "date_desc":
+        starts, ends = -starts, -ends
+    return docnums[np.lexsort((docnums, ends, starts, undated))]
+
+
+def _terms(snapshot: Snapshot, q: wq.Query) -> dict[str, list]:
+    """The (expanded) terms of the query that exist in the index, by text field.
+
+    Written out because whoosh's `Query.existing_terms` reuses its `fieldname` argument as the loop variable
+    and so drops every leaf whose field differs from the first one's.
+    """
+    reader = snapshot.reader
+    terms: dict[str, list] = {}
+    for leaf in q.leaves():
+        try:
+            expanded = leaf.expanded_terms(reader, phrases=True)
+        except Exception:  # an expansion the reader cannot do must not cost the results
+            continue
+        for fieldname, text in expanded:
+            if fieldname in TEXT_FIELDS and (fieldname, text) in reader:
+                found = terms.setdefault(fieldname, [])
+                if text not in found:
+                    found.append(text)
+    return terms
+
+
+def _hit(snapshot, record, stored, spans, docnum, score, siblings) -> Hit:
+    title, body = stored.get("title", "") or "", stored.get("body", "") or ""
+    title_html = highlight(title, merge(spans["title"].get(docnum, []), len(title)))
+    versions = []
+    for other in siblings:
+        fields = snapshot.searcher.stored_fields(other)
+        other_id = fields["id"]
+        versions.append({"id": other_id, "collection": other_id.split("/", 1)[0], "url": doc_url(other_id),
+                         "title": fields.get("title", "")})
+    date = record.get("date", {})
+    return Hit(
+        id=record["id"], url=doc_url(record["id"]), title=title_html, collection=record["collection"],
+        number=record["number"], date={"start": date.get("start", ""), "end": date.get("end", ""),
+                                       "label": date.get("label", "")},
+        doc_type=record.get("doc_type", ""), senders=tuple(record.get("senders", ())),
+        recipients=tuple(record.get("recipients", ())), classification=record.get("classification", ""),
+        archive=(record.get("archive") or {}).get("repository", ""), score=round(score, 4),
+        versions=tuple(versions), snippet=snippet(body, spans["body"].get(docnum, [])))
+
+
+def _brief(snapshot: Snapshot, docnum: int) -> dict:
+    fields = snapshot.searcher.stored_fields(docnum)
+    cols = snapshot.columns
+    return {"id": fields["id"], "url": doc_url(fields["id"]), "title": fields.get("title", ""),
+            "date": {"start": ymd_to_iso(int(cols.date_start[docnum])), "end": ymd_to_iso(int(cols.date_end[docnum])),
+                     "label": fields.get("date_label", "")}}

@@ -1,0 +1,100 @@
+"""Version linking: copies of one document across collections point at each other, and nothing else does."""
+from corpus.model import DateRange, Document
+from corpus.versions import link_versions
+
+STALIN_TO_ZHOU = (
+    "We agree with the opinion of the Chinese comrades regarding the mediation of India. We consider it correct "
+    "to concentrate immediately 9 Chinese divisions on the Chinese-Korean border for volunteer actions in North "
+    "Korea in case the enemy crosses the 38th parallel. We will try to provide air cover for these units."
+)
+OTHER_TEXT = (
+    "The staff of the front will move to Seoul in the near future. I ask your permission to have two advisers in "
+    "every army group and for the main military adviser to go to Seoul with a group of officers."
+)
+
+
+def _doc(doc_id, day, senders, recipients, via=(), body="", title=""):
+    collection, number = doc_id.split("/")
+    return Document(id=doc_id, collection=collection, number=number, title=title, body=body,
+                    date=DateRange(day, day, day, "day"), senders=tuple(senders), recipients=tuple(recipients),
+                    via=tuple(via))
+
+
+def _versions(documents):
+    return {doc.id: doc.versions for doc in link_versions(documents)}
+
+
+def test_the_four_copies_of_the_5_july_1950_telegram_form_one_group():
+    docs = [
+        _doc("nkidp-reader/16", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU,
+             title="Telegram, Joseph Stalin to Zhou Enlai"),
+        _doc("mansourov/7", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], via=["Nikolai Roshchin"],
+             body=STALIN_TO_ZHOU.replace("We agree", "1. We agree"), title="Ciphered Telegram, Filippov (Stalin)"),
+        _doc("cwihp-bulletin/18", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"],
+             via=["Soviet Ambassador in Beijing"], body=STALIN_TO_ZHOU.upper()),
+        _doc("secret-documents/67", "1950-07-05", ["Joseph Stalin"], ["Nikolai Roshchin"],
+             title="Telegram from Stalin to Rosin"),
+    ]
+    versions = _versions(docs)
+    for doc in docs:
+        others = tuple(sorted(d.id for d in docs if d is not doc))
+        assert versions[doc.id] == others
+
+
+def test_same_date_but_different_parties_is_not_a_version():
+    docs = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+        _doc("b/1", "1950-07-05", ["Terentii Shtykov"], ["Joseph Stalin"], body=OTHER_TEXT),
+        _doc("c/1", "1950-07-05", ["Terentii Shtykov"], ["Andrei Vyshinsky"]),
+    ]
+    assert all(v == () for v in _versions(docs).values())
+
+
+def test_same_parties_three_days_apart_is_not_a_version():
+    docs = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+        _doc("b/1", "1950-07-08", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+    ]
+    assert all(v == () for v in _versions(docs).values())
+
+
+def test_one_day_apart_with_the_same_parties_is_a_version():
+    docs = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+        _doc("b/1", "1950-07-06", ["Joseph Stalin"], ["Zhou Enlai"]),
+    ]
+    assert _versions(docs) == {"a/1": ("b/1",), "b/1": ("a/1",)}
+
+
+def test_same_parties_but_different_texts_are_not_versions():
+    docs = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+        _doc("b/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=OTHER_TEXT),
+    ]
+    assert all(v == () for v in _versions(docs).values())
+
+
+def test_the_same_text_under_misread_parties_is_a_version():
+    docs = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+        _doc("b/1", "1950-07-05", ["Beijing"], ["Soviet Ambassador in Beijing"], body=STALIN_TO_ZHOU),
+    ]
+    assert _versions(docs) == {"a/1": ("b/1",), "b/1": ("a/1",)}
+
+
+def test_two_documents_of_one_collection_never_share_a_group():
+    docs = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"]),
+        _doc("a/2", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"]),
+        _doc("b/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"]),
+    ]
+    versions = _versions(docs)
+    assert "a/2" not in versions["a/1"] and "a/1" not in versions["a/2"]
+    assert sum(bool(v) for v in versions.values()) == 2
+
+
+def test_undated_and_month_dated_documents_are_never_linked():
+    undated = Document(id="a/1", collection="a", number="1", senders=("Joseph Stalin",), recipients=("Mao Zedong",))
+    month = Document(id="b/1", collection="b", number="1", senders=("Joseph Stalin",), recipients=("Mao Zedong",),
+                     date=DateRange("1951-06-01", "1951-06-30", "June 1951", "month"))
+    assert all(v == () for v in _versions([undated, month]).values())

@@ -1,0 +1,110 @@
+"""The ICU chain across scripts: folding, segmentation, bigrams, transliteration, stems, authority entities."""
+import pickle
+
+import pytest
+
+from index.analysis import make_analyzer
+from index_fixtures import small_authority
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return make_analyzer(small_authority())
+
+
+def tokens(analyzer, text, mode="index"):
+    return list((t.text, t.pos, t.startchar, t.endchar, t.kind)
+                for t in analyzer(text, positions=True, chars=True, mode=mode))
+
+
+def texts(analyzer, text, kind=None, mode="index"):
+    return [t[0] for t in tokens(analyzer, text, mode) if kind is None or t[4] == kind]
+
+
+def test_latin_folding_of_diacritics_apostrophes_and_possessives(analyzer):
+    assert texts(analyzer, "Ch'óngjin Łódź Øresund straße", "word") == ["chongjin", "lodz", "oresund", "strasse"]
+    assert texts(analyzer, "Stalin's Stalin’s", "word") == ["stalin", "stalin"]
+
+
+def test_word_spans_point_at_the_original_text(analyzer):
+    text = "Filippov's telegram to Kim Il-sung, about Ch'óngjin (1950)."
+    spans = [text[s:e] for _, _, s, e, kind in tokens(analyzer, text) if kind == "word"]
+    assert spans == ["Filippov", "telegram", "to", "Kim", "Il", "sung", "about", "Ch'óngjin", "1950"]
+
+
+def test_spans_are_right_after_characters_beyond_the_bmp(analyzer):
+    text = "𠀀𠀁 Stalin"
+    word = [t for t in tokens(analyzer, text) if t[0] == "stalin"][0]
+    assert text[word[2]:word[3]] == "Stalin"
+
+
+def test_english_stems_sit_beside_the_exact_word(analyzer):
+    result = tokens(analyzer, "telegrams telegram")
+    assert ("telegrams", 0, 0, 9, "word") in result and ("~telegram", 0, 0, 9, "stem") in result
+    assert [t for t in result if t[1] == 1] == [("telegram", 1, 10, 18, "word")]  # no stem equal to the word
+
+
+def test_query_mode_emits_the_stem_always_and_the_bare_stem(analyzer):
+    assert texts(analyzer, "telegram", mode="query") == ["telegram", "~telegram"]
+    assert texts(analyzer, "telegrams", mode="query") == ["telegrams", "~telegram", "telegram"]
+
+
+def test_cyrillic_is_transliterated_english_style(analyzer):
+    assert "shtykov" in texts(analyzer, "Штыков", "translit")
+    assert texts(analyzer, "Вышинский", "translit") == ["vyshinskiy", "vyshinsky"]
+    assert texts(analyzer, "Разуваев", "translit") == ["razuvayev"]
+
+
+def test_russian_stems_join_inflected_forms(analyzer):
+    one = texts(analyzer, "Телеграмма", "stem")
+    assert one and one == texts(analyzer, "телеграммы", "stem")
+    assert texts(analyzer, "Ёлка", "word") == ["елка"]
+
+
+def test_korean_words_and_bigrams(analyzer):
+    document = tokens(analyzer, "김일성은 스탈린에게 전보를 보냈다")
+    query = tokens(analyzer, "김일성", mode="query")
+    bigrams = [t[0] for t in query if t[4] == "bigram"]
+    assert bigrams == ["김일", "일성"]
+    indexed = {(t[0], t[1]) for t in document if t[4] == "bigram"}
+    assert {("김일", 0), ("일성", 1)} <= indexed  # consecutive: the query's bigrams match as a phrase
+    words = [t for t in document if t[4] == "word"]
+    assert words[1][0] == "스탈린에게" and words[1][1] == 3  # positions after the bigrams are shifted
+
+
+def test_chinese_words_bigrams_and_single_characters(analyzer):
+    result = tokens(analyzer, "毛泽东同志的电报")
+    words = [t[0] for t in result if t[4] == "word"]
+    assert "毛泽东" in words and "的" in words
+    assert ("毛泽", 0, 0, 2, "bigram") in result and ("泽东", 1, 1, 3, "bigram") in result
+
+
+def test_entities_for_spellings_pseudonyms_and_native_forms(analyzer):
+    def entities(text):
+        return [(t[0], text[t[2]:t[3]]) for t in tokens(analyzer, text) if t[4] == "entity"]
+
+    assert entities("Filippov's telegram to Kim Il-sung.") == [
+        ("ent:joseph-stalin", "Filippov"), ("ent:kim-il-sung", "Kim Il-sung")]
+    assert entities("Fyn Si and Pak Hen Yen") == [("ent:joseph-stalin", "Fyn Si"), ("ent:pak-hon-yong", "Pak Hen Yen")]
+    assert entities("Shtikov wrote") == [("ent:terentii-shtykov", "Shtikov")]
+    assert entities("Штыков сообщил") == [("ent:terentii-shtykov", "Штыков")]
+    assert entities("김일성은 스탈린에게") == [("ent:kim-il-sung", "김일성은"), ("ent:joseph-stalin", "스탈린에게")]
+    assert entities("毛泽东同志") == [("ent:mao-zedong", "毛泽东")]
+    assert entities("Kim Il went home") == []
+
+
+def test_entity_sits_at_the_first_word_and_records_its_width(analyzer):
+    result = list(analyzer("to Kim Il Sung", positions=True, chars=True))
+    entity = [t for t in result if t.kind == "entity"][0]
+    assert (entity.pos, entity.width) == (1, 3)
+
+
+def test_the_analyzer_survives_pickling(analyzer):
+    text = "Shtikov met 김일성 in Ch'óngjin"
+    clone = pickle.loads(pickle.dumps(analyzer))
+    assert texts(clone, text) == texts(analyzer, text)
+    assert "ent:terentii-shtykov" in texts(clone, text)
+
+
+def test_without_an_authority_there_are_no_entities():
+    assert texts(make_analyzer(), "Filippov Stalin", "entity") == []

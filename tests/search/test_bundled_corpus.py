@@ -1,0 +1,56 @@
+"""Search over the real bundled corpus: facet counts against a brute-force count, variants, scripts, dates."""
+from collections import Counter
+
+import pytest
+
+from corpus.loader import load_corpus
+from index.build import build_full
+from search.request import SearchRequest
+from search.searcher import Searcher
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def real(corpus, tmp_path_factory):
+    root = tmp_path_factory.mktemp("real-index")
+    build_full(corpus, root)
+    return Searcher(root)
+
+
+def search(searcher, **args):
+    return searcher.search(SearchRequest.from_args({k: [v] if isinstance(v, str) else v for k, v in args.items()}),
+                           facet_limit=None)
+
+
+def test_facet_counts_equal_brute_force(real, corpus):
+    result = search(real)
+    assert result.total_documents == len(corpus.documents)
+    for facet, read in [("sender", lambda d: d.senders), ("person", lambda d: d.people),
+                        ("type", lambda d: (d.doc_type,) if d.doc_type else ()),
+                        ("collection", lambda d: (d.collection,))]:
+        expected = Counter(v for d in corpus.documents for v in set(read(d)))
+        assert {e["value"]: e["count"] for e in result.facets[facet]} == expected
+
+
+def test_filtered_counts_equal_brute_force(real, corpus):
+    result = search(real, sender="Filippov", **{"from": "1950-06", "to": "1950-12"})
+    def keep(d):
+        return bool("Joseph Stalin" in d.senders and d.date.start and d.date.start <= "1950-12-31"
+                and d.date.end >= "1950-06-01")
+    assert result.total_documents == sum(map(keep, corpus.documents))
+
+
+@pytest.mark.parametrize("q, expected", [("Shtikov", "Terentii Shtykov"), ("김일성", "Kim Il Sung"),
+                                         ("Штыков", "Terentii Shtykov"), ("Vishinsky", "Andrei Vyshinsky")])
+def test_variant_queries_find_the_person(real, corpus, q, expected):
+    result = search(real, q=q)
+    assert result.hits
+    top = corpus.by_id[result.hits[0].id]
+    assert expected in top.people + top.senders + top.recipients
+    assert "<mark>" in result.hits[0].title + result.hits[0].snippet
