@@ -97,6 +97,13 @@ def parse(text: str, manifest: Manifest) -> list[Document]:
     ]
 
 
+def expected_dates(text: str) -> dict[str, DateRange]:
+    """Each number's date as the List of Documents gives it: what `corpus check` holds the records to."""
+    lines = text.replace("\f", "\n").replace("\r\n", "\n").split("\n")
+    entries, _ = read_list(lines)
+    return {str(entry.number): _list_date(entry) for entry in entries}
+
+
 # --- the List of Documents ------------------------------------------------------------------------------
 
 def read_list(lines: list[str]) -> tuple[list[ListEntry], int]:

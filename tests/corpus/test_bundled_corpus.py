@@ -67,3 +67,27 @@ def test_export_prints_one_record_per_line(corpus):
     assert len(lines) == len(corpus.documents)
     record = json.loads(lines[0])
     assert {"id", "date", "senders", "archive", "versions", "body"} <= set(record)
+
+
+def test_check_reports_dates_that_disagree_with_the_list(corpus):
+    from dataclasses import replace
+
+    from corpus.model import DateRange
+
+    wrong = replace(corpus.by_id["nkidp-reader/16"], date=DateRange("1950-07-06", "1950-07-06", "6 July 1950", "day"))
+    altered = type(corpus)(corpus.root, [wrong if d.id == wrong.id else d for d in corpus.documents],
+                           corpus.authority, corpus.manifests, list(corpus.problems))
+    report = check_corpus(altered)
+    assert not report.ok
+    assert any("nkidp-reader/16: date '6 July 1950'" in e for e in report.errors)
+
+
+def test_all_126_reader_dates_equal_the_list(corpus):
+    from corpus.parsers.nkidp_reader import expected_dates
+
+    manifest = next(m for m in corpus.manifests if m.slug == "nkidp-reader")
+    expected = expected_dates((manifest.folder / manifest.source).read_text(encoding="utf-8"))
+    assert len(expected) == 126
+    for number, want in expected.items():
+        doc = corpus.by_id[f"nkidp-reader/{number}"]
+        assert (doc.date.start, doc.date.end) == (want.start, want.end) and want.start, number
