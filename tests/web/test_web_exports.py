@@ -1,0 +1,100 @@
+"""Exports and the feed: every result (not one page), the right types and file names, spreadsheet-safe CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def export(client, fmt: str, query: str = "q=armistice"):
+    response = client.get(f"/search?{query}&format={fmt}")
+    response.was_streamed = response.is_streamed
+    body = response.get_data()
+    response.close()
+    return response, body
+
+
+@pytest.mark.parametrize("fmt, content_type, extension", [
+    ("csv", "text/csv", ".csv"), ("json", "application/json", ".json"),
+    ("ris", "application/x-research-info-systems", ".ris"), ("bibtex", "application/x-bibtex", ".bib"),
+])
+def test_content_type_and_file_name(client, fmt, content_type, extension):
+    response, _ = export(client, fmt)
+    assert response.status_code == 200
+    assert response.mimetype == content_type
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f'armistice-' in disposition and f'{extension}"' in disposition
+    assert response.was_streamed
+
+
+def test_csv_has_bom_every_result_and_one_row_per_hit(client):
+    total = client.get("/api/search?sort=date_asc").get_json()["total"]
+    assert total > 100, "the export must cover more than one page of the largest size"
+    _, body = export(client, "csv", "sort=date_asc")
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == total
+    assert len({row["id"] for row in rows}) == total
+    assert all(row["url"].startswith("http://localhost/doc/") for row in rows)
+
+
+def test_csv_neutralises_formulas(client):
+    _, body = export(client, "csv", "collection=test-hostile")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+    titles = {row["title"] for row in rows}
+    assert "'=HYPERLINK(\"http://evil.example\",\"armistice\")" in titles
+    assert {"'+armistice formula", "'-armistice minus", "'@armistice at"} <= titles
+    assert any(row["recipients"] == "'=cmd|' /C calc'!A0" for row in rows)
+
+
+def test_json_export_is_valid_and_plain_text(client):
+    _, body = export(client, "json", "q=armistice&collection=test-hostile")
+    parsed = json.loads(body)
+    assert len(parsed["hits"]) == 5
+    assert all("<mark>" not in hit["title"] for hit in parsed["hits"])
+
+
+def test_ris_records(client):
+    _, body = export(client, "ris", "q=Shtykov")
+    text = body.decode("utf-8")
+    records = [r for r in text.split("ER  - ") if r.strip()]
+    total = client.get("/api/search?q=Shtykov").get_json()["total"]
+    assert len(records) == total
+    assert all("TY  - GEN" in r and "UR  - http://localhost/doc/" in r for r in records)
+    assert "\r\n" in text
+
+
+def test_bibtex_entries_escape_specials(client):
+    _, body = export(client, "bibtex", "collection=test-hostile")
+    text = body.decode("utf-8")
+    assert text.count("@misc{") == 5
+    assert "@misc{test-hostile-1," in text
+    assert r"\{" not in text or text.count("{") >= text.count("}")
+    assert "<script>" in text  # plain text in a bibliography, harmless outside a browser
+
+
+def test_atom_feed_escapes_html(client):
+    response = client.get("/search?q=armistice&collection=test-hostile&format=atom")
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 5
+    assert feed.find(f"{ATOM}link[@rel='self']") is not None
+    raw = response.get_data(as_text=True)
+    assert "<script>" not in raw and "<img" not in raw
+    summaries = [e.find(f"{ATOM}summary").text for e in entries]
+    hostile = next(s for s in summaries if "Kaesong" in s)
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile  # escaped once more inside the HTML
+
+
+def test_bad_format_and_bad_request_before_streaming(client):
+    response = client.get("/search?q=armistice&format=csv&from=1950-13")
+    assert response.status_code == 400
+    assert client.get("/search?format=pdf").status_code == 400

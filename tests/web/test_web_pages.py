@@ -1,0 +1,147 @@
+"""The search and document pages as served HTML: what a reader sees, with the URL as the whole state."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+from search.request import SearchRequest
+
+
+class Page(HTMLParser):
+    """Collects links, tags with attributes and text, enough to assert on without a browser."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+    def links(self, pattern: str = "") -> list[str]:
+        return [a["href"] for t, a in self.tags if t == "a" and "href" in a and re.search(pattern, a["href"])]
+
+
+def get_page(client, url: str) -> tuple[int, Page, str]:
+    response = client.get(url)
+    html = response.get_data(as_text=True)
+    return response.status_code, Page(html), html
+
+
+def test_home_lists_everything_with_facets_and_timeline(client):
+    status, page, html = get_page(client, "/")
+    assert status == 200
+    assert page.find("form", role="search")
+    assert page.find("link", rel="search", type="application/opensearchdescription+xml")
+    assert page.find("link", rel="alternate", type="application/atom+xml")
+    for facet in ("collection", "type", "sender", "recipient", "person", "year"):
+        assert page.find("input", type="checkbox", name=facet), facet
+    assert "<svg" in html and page.links(r"from=\d{4}&to=\d{4}")
+
+
+def test_search_shows_marks_metadata_and_versions(client):
+    status, page, html = get_page(client, "/search?q=Shtykov+Stalin")
+    assert status == 200
+    assert "<mark>" in html
+    assert "→" in html and "hit__date" in html
+    assert page.links(r"^/doc/[^?]+\?q=Shtykov")
+    assert "Also in:" in html
+
+
+def test_facets_are_checkboxes_and_selected_ones_are_chips(client):
+    status, page, html = get_page(client, "/search?q=armistice&type=telegram&type=cable&from=1951")
+    assert status == 200
+    checked = [a["value"] for a in page.find("input", type="checkbox", name="type") if "checked" in a]
+    assert sorted(checked) == ["cable", "telegram"]
+    chips = [a for a in page.find("a") if a.get("class") == "chip"]
+    assert len(chips) == 3
+    removal = SearchRequest.from_args(parse_qs(urlsplit(chips[0]["href"]).query))
+    assert removal.q == "armistice" and removal.date_from == "1951"
+    assert "Clear all filters" in html
+
+
+def test_timeline_bars_narrow_to_their_year_or_month(client):
+    _, page, _ = get_page(client, "/search?q=Stalin")
+    years = page.links(r"from=(\d{4})&to=\1(&|$)")
+    assert years, "year bars link to their year"
+    _, narrowed, _ = get_page(client, years[0])
+    months = narrowed.links(r"from=(\d{4}-\d{2})&to=\1(&|$)")
+    assert months, "inside one year the bars are months"
+
+
+def test_pager_and_page_links_keep_the_state(client):
+    _, page, html = get_page(client, "/search?q=Stalin&sort=date_desc&per_page=10")
+    pages = page.find("a", rel="next")
+    assert pages
+    following = SearchRequest.from_args(parse_qs(urlsplit(pages[0]["href"]).query))
+    assert (following.q, following.sort, following.per_page, following.page) == ("Stalin", "date_desc", 10, 2)
+    assert page.find("input", type="hidden", name="per_page", value="10")
+    assert 'aria-current="page"' in html
+
+
+def test_empty_state_offers_suggestion_and_filter_removal(client):
+    _, _, html = get_page(client, "/search?q=armistise")
+    assert "Did you mean" in html
+    _, page, html = get_page(client, "/search?q=armistice&collection=krasnaya-zvezda&type=telegram")
+    assert "Nothing was found" in html
+    assert "Remove “Type: telegram”" in html or "Remove “Collection" in html
+
+
+def test_xss_document_is_text_on_the_search_page(client):
+    _, page, html = get_page(client, "/search?q=bulletin+Kaesong&collection=test-hostile")
+    assert "<script>" not in html and "<img src=x" not in html and "javascript:alert" not in html.replace(
+        "&#34;", "")
+    assert not page.find("img")
+    assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)]
+    assert '&lt;script&gt;alert(&#34;title&#34;)&lt;/script&gt;' in html or "&lt;script&gt;" in html
+
+
+def test_xss_document_is_text_on_its_page(client):
+    status, page, html = get_page(client, "/doc/test-hostile/1?q=armistice")
+    assert status == 200
+    scripts = page.find("script")
+    assert all(s.get("src", "").startswith("/static/") for s in scripts)
+    assert not page.find("img") and not page.links("javascript:")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=" in html
+
+
+def test_no_inline_script_or_style_anywhere(client):
+    for url in ("/", "/search?q=Mao", "/doc/nkidp-reader/17?q=Stalin", "/doc/none/0", "/search?from=x"):
+        _, page, html = get_page(client, url)
+        assert all("src" in s for s in page.find("script")), url
+        assert not [a for _, a in page.tags if "style" in a], url
+        assert "<style" not in html, url
+
+
+def test_document_page(client):
+    status, page, html = get_page(client, "/doc/nkidp-reader/17?q=Stalin")
+    assert status == 200
+    text = " ".join(page.text)
+    for label in ("Date", "Type", "From", "To", "Archive", "Collection"):
+        assert label in text
+    assert '<mark id="match-1">' in html and page.links("#match-1")
+    assert "Cite this document" in text and "New Evidence on the Korean War" in text
+    assert page.links(r"^/search\?person=") and page.links(r"^/search\?sender=")
+    assert page.find("a", rel="prev") or page.find("a", rel="next")
+    assert "More like this" in text
+    assert "Other versions" in text and page.links(r"^/doc/secret-documents/")
+
+
+def test_document_without_query_has_no_marks(client):
+    _, _, html = get_page(client, "/doc/nkidp-reader/17")
+    assert "<mark" not in html
+
+
+def test_opensearch_description(client):
+    response = client.get("/opensearch.xml")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    assert b'template="http://localhost/search?q={searchTerms}"' in response.data

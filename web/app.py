@@ -1,0 +1,64 @@
+"""The Flask application factory (the flaskr pattern): settings, blueprints, headers, errors."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_searcher_lock = threading.Lock()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; settings come from `KWARCHIVE_*` variables unless a test passes its own."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX=str(REPO_ROOT / "var" / "index"),
+        CORPUS=None,
+        JSON_SORT_KEYS=False,
+        EXPORT_PAGE_SIZE=100,
+        FACET_VISIBLE=8,
+    )
+    if test_config is None:
+        app.config.from_prefixed_env("KWARCHIVE")
+    else:
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from web import api, doc_views, errors, search_views, security, templating
+
+    templating.register(app)
+    security.register(app)
+    errors.register(app)
+    app.register_blueprint(search_views.bp)
+    app.register_blueprint(doc_views.bp)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def get_searcher():
+    """The process's one Searcher, opened on first use (it reopens itself when the generation changes)."""
+    app = current_app._get_current_object()
+    searcher = app.extensions.get("kwarchive.searcher")
+    if searcher is None:
+        with _searcher_lock:
+            searcher = app.extensions.get("kwarchive.searcher")
+            if searcher is None:
+                from search.searcher import Searcher
+
+                searcher = Searcher(Path(app.config["INDEX"]))
+                app.extensions["kwarchive.searcher"] = searcher
+    return searcher
+
+
+def index_root() -> Path:
+    return Path(current_app.config["INDEX"])
+
+
+def corpus_dir() -> str | None:
+    """The corpus root the index was built from (for manifests and the authority)."""
+    return current_app.config.get("CORPUS") or os.environ.get("KWARCHIVE_CORPUS") or None

@@ -1,0 +1,40 @@
+"""Collection manifests (titles and citations) for display, read once per process from the corpus root."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from corpus.errors import CorpusError
+from corpus.loader import MANIFEST, corpus_root
+from corpus.manifest import Manifest, load_manifest
+
+
+@lru_cache(maxsize=4)
+def manifests(root: str | None) -> dict[str, Manifest]:
+    """Manifests by slug; an unreadable root or manifest just leaves its collection unnamed."""
+    try:
+        path = corpus_root(root)
+    except CorpusError:
+        return {}
+    found = {}
+    for folder in sorted(p for p in path.iterdir() if (p / MANIFEST).is_file()):
+        try:
+            manifest = load_manifest(folder / MANIFEST)
+        except CorpusError:
+            continue
+        found[manifest.slug] = manifest
+    return found
+
+
+def titles(root: str | None) -> dict[str, str]:
+    return {slug: m.title for slug, m in manifests(root).items()}
+
+
+def version_label(doc_id: str, root: str | None) -> str:
+    """'Mansourov, no. 12' style link text for another version of a document."""
+    collection, _, number = doc_id.partition("/")
+    title = titles(root).get(collection, collection)
+    return f"{_short(title)}, no. {number}"
+
+
+def _short(title: str, limit: int = 48) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"

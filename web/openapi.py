@@ -1,0 +1,114 @@
+"""The OpenAPI 3 description of the JSON API, built from the same constants the request parser uses."""
+from __future__ import annotations
+
+from search.request import DEFAULT_PER_PAGE, FACETS, MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def _param(name: str, schema: dict, description: str, *, location: str = "query", required: bool = False) -> dict:
+    return {"name": name, "in": location, "required": required, "description": description, "schema": schema}
+
+
+def search_parameters() -> list[dict]:
+    params = [_param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS * 5},
+                     "Query: words, \"phrases\", OR, NOT, -word, (groups), prefix*, fuzzy~, field:value. "
+                     f"Longer queries are cut to {MAX_QUERY_CHARS} characters with a notice.")]
+    for facet in FACETS:
+        params.append({
+            **_param(facet, {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FACET_VALUES},
+                     f"Filter by {facet}; repeat for several values (OR-ed). Different facets are AND-ed."),
+            "style": "form", "explode": True,
+        })
+    params += [
+        _param("from", {"type": "string", "pattern": DATE_PATTERN}, "Start of the date range: YYYY, YYYY-MM or YYYY-MM-DD."),
+        _param("to", {"type": "string", "pattern": DATE_PATTERN}, "End of the date range: YYYY, YYYY-MM or YYYY-MM-DD."),
+        _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "Order of the hits."),
+        _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
+        _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+               "Hits per page."),
+    ]
+    return params
+
+
+ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["message", "status"], "properties": {
+        "status": {"type": "integer"}, "message": {"type": "string"},
+        "parameter": {"type": "string", "description": "The request parameter that was wrong."}}}},
+}
+
+DATE = {"type": "object", "properties": {
+    "start": {"type": "string", "description": "ISO date or empty when undated"},
+    "end": {"type": "string"}, "label": {"type": "string"}}}
+
+HIT = {"type": "object", "required": ["id", "url", "title"], "properties": {
+    "id": {"type": "string"}, "url": {"type": "string"},
+    "title": {"type": "string", "description": "HTML: escaped text with <mark> around matched words"},
+    "collection": {"type": "string"}, "number": {"type": "string"}, "date": {"$ref": "#/components/schemas/Date"},
+    "doc_type": {"type": "string"}, "senders": {"type": "array", "items": {"type": "string"}},
+    "recipients": {"type": "array", "items": {"type": "string"}}, "classification": {"type": "string"},
+    "archive": {"type": "string"}, "score": {"type": "number"}, "versions": {"type": "array"},
+    "snippet": {"type": "string", "description": "HTML: up to three escaped fragments with <mark>"}}}
+
+FACET_VALUE = {"type": "object", "properties": {
+    "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
+    "selected": {"type": "boolean"}}}
+
+SEARCH_RESULT = {"type": "object", "required": ["query", "total", "page", "per_page", "hits", "facets"], "properties": {
+    "query": {}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    "facets": {"type": "object", "additionalProperties": {"type": "array",
+                                                           "items": {"$ref": "#/components/schemas/FacetValue"}}},
+    "histogram": {"type": "object", "properties": {"unit": {"type": "string", "enum": ["month", "year"]},
+                                                   "bins": {"type": "array", "items": {"type": "object"}}}},
+    "suggestion": {"type": ["string", "null"]}, "notices": {"type": "array", "items": {"type": "string"}}}}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def _error(description: str) -> dict:
+    return _json("#/components/schemas/Error", description)
+
+
+def openapi_document(server_url: str = "/") -> dict:
+    path_params = [
+        _param("collection", {"type": "string"}, "Collection slug, e.g. mansourov.", location="path", required=True),
+        _param("number", {"type": "string"}, "Document number within the collection.", location="path", required=True),
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "kwarchive API", "version": "1.0",
+                 "description": "Full-text search over declassified Korean War documents, 1949–1954."},
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/search": {"get": {
+                "operationId": "search", "summary": "Search the documents",
+                "parameters": search_parameters(),
+                "responses": {"200": _json("#/components/schemas/SearchResult", "One page of hits with facets"),
+                              "400": _error("A parameter cannot be honoured; `parameter` names it"),
+                              "503": _error("The index is unavailable")}}},
+            "/api/doc/{collection}/{number}": {"get": {
+                "operationId": "document", "summary": "One full document record",
+                "parameters": path_params,
+                "responses": {"200": {"description": "The record (Document.to_dict())",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              "404": _error("No such document"), "503": _error("The index is unavailable")}}},
+            "/api/names": {"get": {
+                "operationId": "names", "summary": "Names from the authority starting with a prefix",
+                "parameters": [_param("q", {"type": "string", "maxLength": 200}, "Prefix of a name in any spelling")],
+                "responses": {"200": {"description": "Up to ten names", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"names": {"type": "array", "items": {
+                        "type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"},
+                                                         "kind": {"type": "string"}}}}}}}}}}}},
+            "/healthz": {"get": {
+                "operationId": "health", "summary": "Whether the index is readable",
+                "responses": {"200": {"description": "Ready", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}},
+                              "503": _error("The index is missing or unreadable")}}},
+        },
+        "components": {"schemas": {"Error": ERROR, "Date": DATE, "Hit": HIT, "FacetValue": FACET_VALUE,
+                                   "SearchResult": SEARCH_RESULT}},
+    }

@@ -1,0 +1,100 @@
+"""Everything the search page shows, built from one SearchRequest and its result dict (no HTML here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from search.dates import bound_label
+from search.request import MAX_PAGE, SearchRequest
+
+from web.templating import FACET_TITLES
+
+FACET_ORDER = ("collection", "type", "sender", "recipient", "person", "place", "year", "classification",
+               "archive", "language")
+SORT_LABELS = {"relevance": "Relevance", "date_asc": "Oldest first", "date_desc": "Newest first"}
+EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("ris", "RIS"), ("bibtex", "BibTeX"))
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A selected filter shown above the results, with the URL that removes it."""
+
+    label: str
+    remove_url: str
+
+
+def facet_groups(req: SearchRequest, facets: dict, visible: int) -> list[dict]:
+    """The sidebar: each facet's values with toggle links, the selected ones first, the long tail folded."""
+    groups = []
+    names = [n for n in FACET_ORDER if n in facets] + [n for n in facets if n not in FACET_ORDER]
+    for name in names:
+        values = [dict(v, toggle_url=req.toggle_filter(name, str(v["value"])).url()) for v in facets[name]]
+        if not values:
+            continue
+        values.sort(key=lambda v: not v.get("selected"))
+        groups.append({
+            "name": name, "title": FACET_TITLES.get(name, name.title()),
+            "shown": values[:visible], "folded": values[visible:], "total": len(values),
+        })
+    return groups
+
+
+def with_collection_titles(facets: dict, titles: dict) -> dict:
+    """Collection values are slugs; show the collection's title instead."""
+    if "collection" not in facets:
+        return facets
+    labelled = [dict(v, label=titles.get(str(v["value"]), v.get("label"))) for v in facets["collection"]]
+    return {**facets, "collection": labelled}
+
+
+def chips(req: SearchRequest, labels: dict[tuple[str, str], str]) -> list[Chip]:
+    found = []
+    for name, values in req.filters:
+        for value in values:
+            label = labels.get((name, value), value)
+            found.append(Chip(f"{FACET_TITLES.get(name, name)}: {label}", req.without_filter(name, value).url()))
+    if req.date_from:
+        found.append(Chip(f"From {bound_label(req.date_from)}", req.with_dates("", req.date_to).url()))
+    if req.date_to:
+        found.append(Chip(f"Up to {bound_label(req.date_to)}", req.with_dates(req.date_from, "").url()))
+    return found
+
+
+def value_labels(facets: dict) -> dict[tuple[str, str], str]:
+    return {(name, str(v["value"])): v.get("label") or str(v["value"]) for name, vs in facets.items() for v in vs}
+
+
+def pager(req: SearchRequest, total: int, window: int = 2) -> dict | None:
+    """Previous/next and a few page numbers around the current one; None when one page holds everything."""
+    last = min(MAX_PAGE, max(1, -(-total // req.per_page)))
+    if last == 1:
+        return None
+    low, high = max(1, req.page - window), min(last, req.page + window)
+    numbers = sorted({1, last, *range(low, high + 1)})
+    pages, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            pages.append({"gap": True})
+        pages.append({"number": number, "url": req.with_page(number).url(), "current": number == req.page})
+        previous = number
+    return {
+        "pages": pages, "last": last,
+        "prev_url": req.with_page(req.page - 1).url() if req.page > 1 else None,
+        "next_url": req.with_page(req.page + 1).url() if req.page < last else None,
+    }
+
+
+def sort_links(req: SearchRequest) -> list[dict]:
+    return [{"value": key, "label": label, "selected": req.sort == key} for key, label in SORT_LABELS.items()]
+
+
+def export_links(req: SearchRequest) -> list[dict]:
+    base = replace(req, page=1)
+    query = base.to_query_string()
+    joiner = "&" if query else ""
+    return [{"format": fmt, "label": label, "url": f"/search?{query}{joiner}format={fmt}"}
+            for fmt, label in EXPORT_FORMATS]
+
+
+def feed_url(req: SearchRequest) -> str:
+    query = replace(req, page=1).to_query_string()
+    return f"/search?{query}&format=atom" if query else "/search?format=atom"

@@ -1,0 +1,89 @@
+"""The search page (`/`, `/search`), its exports and feed (`format=`), and the OpenSearch description."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from corpus.errors import BadRequest
+from search.request import DEFAULT_PER_PAGE, SearchRequest
+
+from web import collections, exports, feeds, search_page
+from web.app import corpus_dir, get_searcher
+from web.templating import FACET_TITLES
+from web.timeline import timeline
+
+bp = Blueprint("search", __name__)
+
+FORMATS = ("html", "atom", "csv", "json", "ris", "bibtex")
+MAX_RELAXATIONS = 6
+
+
+def request_format() -> str:
+    fmt = (request.args.get("format") or "html").strip().lower()
+    if fmt not in FORMATS:
+        raise BadRequest(f"format: expected one of {', '.join(FORMATS)}, got '{fmt[:20]}'", parameter="format")
+    return fmt
+
+
+@bp.get("/", endpoint="search_page")
+@bp.get("/search", endpoint="search_page")
+def search_page_view():
+    fmt = request_format()
+    req = SearchRequest.from_args(request.args)
+    if fmt == "atom":
+        return feeds.atom_response(req)
+    if fmt != "html":
+        return exports.export_response(fmt, req)
+    result = get_searcher().search(req, facet_limit=None).to_dict()
+    return render_template("search.html", **page_context(req, result))
+
+
+def page_context(req: SearchRequest, result: dict) -> dict:
+    root = corpus_dir()
+    titles = collections.titles(root)
+    facets = search_page.with_collection_titles(result.get("facets") or {}, titles)
+    labels = search_page.value_labels(facets)
+    return {
+        "req": req,
+        "result": result,
+        "description": req.describe(lambda name, value: labels.get((name, value), value)),
+        "facet_groups": search_page.facet_groups(req, facets, visible=8),
+        "chips": search_page.chips(req, labels),
+        "clear_url": SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page).url(),
+        "timeline": timeline(req, result.get("histogram")),
+        "pager": search_page.pager(req, int(result.get("total", 0))),
+        "sort_links": search_page.sort_links(req),
+        "export_links": search_page.export_links(req),
+        "feed_url": search_page.feed_url(req),
+        "hidden_fields": [("per_page", req.per_page)] if req.per_page != DEFAULT_PER_PAGE else [],
+        "suggestion_url": req.with_query(result["suggestion"]).url() if result.get("suggestion") else None,
+        "relaxations": relaxations(req, labels) if not result.get("total") else [],
+        "collection_titles": titles,
+        "version_label": lambda doc_id: collections.version_label(doc_id, root),
+        "header_q": req.q,
+    }
+
+
+def relaxations(req: SearchRequest, labels: dict) -> list[dict]:
+    """For an empty result: what each selected filter's removal would give, so the page can say which to drop."""
+    options = []
+    for name, values in req.filters:
+        for value in values:
+            options.append((f"{FACET_TITLES.get(name, name)}: {labels.get((name, value), value)}",
+                            req.without_filter(name, value)))
+    if req.date_from or req.date_to:
+        options.append(("the dates", req.with_dates("", "")))
+    found = []
+    for label, wider in options[:MAX_RELAXATIONS]:
+        total = int(get_searcher().search(replace(wider, per_page=1)).to_dict().get("total", 0))
+        if total:
+            found.append({"label": label, "url": wider.url(), "total": total})
+    return found
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    body = render_template("opensearch.xml", root=request.url_root.rstrip("/"),
+                           icon=url_for("static", filename="favicon.svg", _external=True))
+    return Response(body, mimetype="application/opensearchdescription+xml")

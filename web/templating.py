@@ -1,0 +1,54 @@
+"""Jinja filters and globals shared by the templates: labels, plain text from highlighted HTML, document URLs."""
+from __future__ import annotations
+
+import html
+import re
+
+from flask import Flask, url_for
+from markupsafe import Markup
+
+FACET_TITLES = {
+    "type": "Type",
+    "sender": "From",
+    "recipient": "To",
+    "person": "People mentioned",
+    "place": "Places",
+    "classification": "Classification",
+    "archive": "Archive",
+    "collection": "Collection",
+    "language": "Language",
+    "year": "Year",
+}
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def plain_text(highlighted: str) -> str:
+    """Text of a highlighted HTML fragment (search escapes everything and adds only <mark>)."""
+    return html.unescape(_TAG_RE.sub("", highlighted or ""))
+
+
+def doc_url(doc_id: str, **params) -> str:
+    collection, _, number = doc_id.partition("/")
+    return url_for("doc.document", collection=collection, number=number, **params)
+
+
+def safe_highlight(fragment: str) -> Markup:
+    """Trust search's highlighted HTML only as far as `<mark>`: re-escape, then restore the marks."""
+    text = html.escape(plain_text(fragment.replace("<mark>", "\x01").replace("</mark>", "\x02")), quote=False)
+    return Markup(text.replace("\x01", "<mark>").replace("\x02", "</mark>"))
+
+
+def join_names(names) -> str:
+    return ", ".join(n for n in names or () if n)
+
+
+def thousands(value: int) -> str:
+    return f"{int(value):,}"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        plain=plain_text, highlight=safe_highlight, names=join_names, thousands=thousands,
+    )
+    app.jinja_env.globals.update(doc_url=doc_url, facet_titles=FACET_TITLES)
