@@ -28,5 +28,9 @@ browser:
 test: setup browser
 	KWARCHIVE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
+# The benchmark against SQLite FTS5 (`make bench QUICK=1` for 1,000 and 10,000 documents only).
+bench: setup
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
+
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,184 @@
+"""A deterministic scaled corpus recombined from the bundled collections.
+
+Real paragraphs, titles and metadata are shuffled into N new records, so the index sees the vocabulary,
+document lengths and facet distributions of the real corpus at any size. Same `n` and `seed`, same records.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from corpus.loader import Corpus, load_corpus
+from corpus.model import DateRange, Document, document_id
+
+FIRST_DAY = dt.date(1949, 1, 1)
+LAST_DAY = dt.date(1954, 12, 31)
+JITTER_DAYS = 120
+MONTHS = tuple(calendar.month_name)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    people: frozenset[str]
+    places: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Pools:
+    """What the generator samples from, gathered once from the real corpus."""
+
+    templates: tuple[Document, ...]
+    paragraphs: tuple[Paragraph, ...]
+    body_lengths: tuple[int, ...]
+    title_mentions: dict[str, tuple[frozenset[str], frozenset[str]]]
+    version_share: float
+
+
+def collection_slug(n: int) -> str:
+    return f"bench-{n}"
+
+
+def gather_pools(source: Corpus) -> Pools:
+    templates = tuple(doc for doc in source.documents if doc.body.strip())
+    paragraphs = []
+    for doc in templates:
+        for text in _split_paragraphs(doc.body):
+            people, places = _mentions(source, text)
+            paragraphs.append(Paragraph(text, people, places))
+    titles = {doc.title: _mentions(source, doc.title) for doc in templates}
+    with_versions = sum(1 for doc in templates if doc.versions)
+    return Pools(
+        templates=templates,
+        paragraphs=tuple(paragraphs),
+        body_lengths=tuple(len(doc.body) for doc in templates),
+        title_mentions=titles,
+        version_share=with_versions / len(templates),
+    )
+
+
+def generate(n: int, seed: int = 0, source: Corpus | None = None) -> list[Document]:
+    """N records with ids `bench-<n>/<i>` (i from 1), recombined from `source` (the bundled corpus by default)."""
+    pools = gather_pools(source or load_corpus())
+    rng = random.Random(f"kwarchive-bench/{n}/{seed}")
+    documents = [_record(pools, rng, n, i) for i in range(1, n + 1)]
+    return _link_pairs(documents, rng, pools.version_share)
+
+
+def scaled_corpus(n: int, seed: int = 0, source: Corpus | None = None) -> Corpus:
+    """The generated records as a real `Corpus`, which is what the index builder takes."""
+    source = source or load_corpus()
+    return as_corpus(generate(n, seed, source), source)
+
+
+def as_corpus(documents: list[Document], source: Corpus) -> Corpus:
+    return Corpus(source.root, documents, source.authority, list(source.manifests), [])
+
+
+def changed_copy(document: Document, revision: int = 1) -> Document:
+    """The same record with an edited body: the unit of an incremental reindex."""
+    return replace(document, body=f"{document.body}\n\n[Bench revision {revision}: an archivist's correction.]")
+
+
+def write_jsonl(documents: list[Document], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for doc in documents:
+            out.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[Document]:
+    with path.open(encoding="utf-8") as lines:
+        return [Document.from_dict(json.loads(line)) for line in lines]
+
+
+def _split_paragraphs(body: str) -> list[str]:
+    return [part.strip() for part in body.split("\n\n") if part.strip()]
+
+
+def _mentions(source: Corpus, text: str) -> tuple[frozenset[str], frozenset[str]]:
+    entries = source.authority.find_mentions(text)
+    people = frozenset(e.canonical for e in entries if e.kind == "person")
+    places = frozenset(e.canonical for e in entries if e.kind == "place")
+    return people, places
+
+
+def _record(pools: Pools, rng: random.Random, n: int, i: int) -> Document:
+    template = rng.choice(pools.templates)
+    target = rng.choice(pools.body_lengths)
+    chosen: list[Paragraph] = []
+    length = 0
+    while length < target:
+        paragraph = rng.choice(pools.paragraphs)
+        chosen.append(paragraph)
+        length += len(paragraph.text) + 2
+    title_people, title_places = pools.title_mentions[template.title]
+    people = title_people.union(*(p.people for p in chosen))
+    places = title_places.union(*(p.places for p in chosen))
+    slug = collection_slug(n)
+    return replace(
+        template,
+        id=document_id(slug, str(i)),
+        collection=slug,
+        number=str(i),
+        date=jitter_date(template.date, rng),
+        body="\n\n".join(p.text for p in chosen),
+        people=tuple(sorted(people)),
+        places=tuple(sorted(places)),
+        versions=(),
+    )
+
+
+def _link_pairs(documents: list[Document], rng: random.Random, share: float) -> list[Document]:
+    """Pair neighbours as versions of each other, as often as the real corpus has versions."""
+    linked = list(documents)
+    i = 0
+    while i + 1 < len(linked):
+        if rng.random() < share / 2:
+            first, second = linked[i], linked[i + 1]
+            second = replace(second, date=first.date, senders=first.senders, recipients=first.recipients,
+                             doc_type=first.doc_type)
+            linked[i] = replace(first, versions=(second.id,))
+            linked[i + 1] = replace(second, versions=(first.id,))
+            i += 2
+        else:
+            i += 1
+    return linked
+
+
+def jitter_date(date: DateRange, rng: random.Random) -> DateRange:
+    """Shift a dated range by up to JITTER_DAYS, kept inside 1949–1954 and true to its precision."""
+    if not date.is_dated:
+        return date
+    start, end = dt.date.fromisoformat(date.start), dt.date.fromisoformat(date.end)
+    shift = dt.timedelta(days=rng.randint(-JITTER_DAYS, JITTER_DAYS))
+    span = end - start
+    start = min(max(start + shift, FIRST_DAY), LAST_DAY - span)
+    end = start + span
+    if date.precision == "month":
+        start = start.replace(day=1)
+        end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    elif date.precision == "year":
+        start, end = dt.date(start.year, 1, 1), dt.date(start.year, 12, 31)
+    return replace(date, start=start.isoformat(), end=end.isoformat(), label=_label(start, end, date.precision))
+
+
+def _label(start: dt.date, end: dt.date, precision: str) -> str:
+    if precision == "year":
+        return str(start.year)
+    if precision == "month":
+        return f"{MONTHS[start.month]} {start.year}"
+    day = f"{start.day} {MONTHS[start.month]} {start.year}"
+    if precision == "day" or start == end:
+        return day
+    if precision == "after":
+        return f"after {day}"
+    if precision == "before":
+        return f"before {end.day} {MONTHS[end.month]} {end.year}"
+    if precision == "circa":
+        return f"circa {day}"
+    return f"{day} – {end.day} {MONTHS[end.month]} {end.year}"

@@ -1,0 +1,224 @@
+"""The benchmark's results as JSON and as markdown tables a reader can compare at a glance."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sqlite3
+from pathlib import Path
+
+from bench.queries import COUNTED_FACETS, DATE_FROM, DATE_TO, FACET_FILTERS, KINDS, PER_PAGE
+
+NOT_MEASURED = "not measured"
+
+
+def machine() -> dict:
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def ratios(kwarchive: dict, fts: dict) -> dict:
+    """kwarchive / FTS5 per query class, for p50 and p95 (above 1: kwarchive is slower)."""
+    if "classes" not in kwarchive or "classes" not in fts:
+        return {}
+    out = {}
+    for name, ours in kwarchive["classes"].items():
+        theirs = fts["classes"].get(name)
+        if theirs and theirs["p50"] and theirs["p95"]:
+            out[name] = {"p50": round(ours["p50"] / theirs["p50"], 2), "p95": round(ours["p95"] / theirs["p95"], 2)}
+    return out
+
+
+def write_results(results: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "latest.md").write_text(markdown(results), encoding="utf-8")
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    parts = [
+        "# Benchmark: kwarchive against SQLite FTS5",
+        "",
+        f"{m['date']} · {m['cpu']} ({m['cores']} cores) · Python {m['python']} · SQLite {m['sqlite']} · "
+        f"`{results['command'].strip()}` ({results['mode']}, seed {results['seed']}, {results['seconds']} s)",
+        "",
+        "Mean body length of the scaled corpus (characters): " + (", ".join(
+            f"{run['mean_body_chars']:,} at {run['documents']:,} documents" for run in results["sizes"]
+            if "mean_body_chars" in run) or "–") + ".",
+        "",
+        _work_description(),
+        "",
+        "## Targets (issue 7)",
+        "",
+        _targets(results["sizes"]),
+        "",
+        "## Reindex",
+        "",
+        _build_table(results["sizes"]),
+        "",
+        "## Query latency in process (ms; cache emptied before each search)",
+    ]
+    for run in results["sizes"]:
+        parts += ["", f"### {run['documents']:,} documents", "", _latency_table(run)]
+    parts += ["", "## Over HTTP (gunicorn, 2 workers, 127.0.0.1)", "", _http_table(results["sizes"])]
+    parts += ["", "## Profile of the slowest kwarchive query class", ""]
+    for run in results["sizes"]:
+        parts += _profile_section(run)
+    return "\n".join(parts).rstrip() + "\n"
+
+
+P95_TARGET_MS = {10_000: 50, 100_000: 150}
+
+
+def _targets(runs: list[dict]) -> str:
+    """Each target of the issue, met or missed and by how much, from the numbers below."""
+    lines = []
+    for run in runs:
+        n = run["documents"]
+        search, build, http = run.get("kwarchive_search", {}), run.get("kwarchive_build", {}), run.get("http", {})
+        filtered = {k: v for k, v in run.get("ratios", {}).items() if k.endswith("/facets")}
+        if n in P95_TARGET_MS and filtered:
+            worst = max(filtered, key=lambda k: filtered[k]["p50"])
+            lines.append(_check(f"{n:,}: faceted query p50 ratio ≤ 1.0 (worst class {worst})",
+                                filtered[worst]["p50"], 1.0))
+            p95 = max(search["classes"][k]["p95"] for k in filtered)
+            lines.append(_check(f"{n:,}: faceted query p95 ≤ {P95_TARGET_MS[n]} ms", p95, P95_TARGET_MS[n], "ms"))
+        if "incremental_s" in build:
+            lines.append(_check(f"{n:,}: incremental reindex of one document ≤ 2 s", build["incremental_s"], 2, "s"))
+        if n == 100_000 and "full_s" in build:
+            lines.append(_check("100,000: full reindex ≤ 600 s", build["full_s"], 600, "s"))
+        if "cached" in search:
+            lines.append(_check(f"{n:,}: cached repeat ≤ 5 ms", search["cached"]["p50"], 5, "ms"))
+        if "c8" in http:
+            lines.append(_check(f"{n:,}: worker peak memory ≤ 1024 MB", max(http["worker_peak_rss_mb"] or [0]), 1024, "MB"))
+            if n == 10_000:
+                lines.append(_check("10,000: HTTP c8 ≥ 100 requests/s", http["c8"]["requests_per_s"], 100, "req/s",
+                                    higher_is_better=True))
+                lines.append(_check("10,000: HTTP c8 p99 ≤ 250 ms", http["c8"]["p99"], 250, "ms"))
+    return "\n".join(lines) or "No target could be checked: kwarchive was not measured."
+
+
+def _check(label: str, value, limit, unit: str = "", higher_is_better: bool = False) -> str:
+    met = value >= limit if higher_is_better else value <= limit
+    factor = (limit / value if higher_is_better else value / limit) if value and limit else 0
+    verdict = "met" if met else f"missed ({factor:.1f}× the target)"
+    return f"- {label}: {_cell(value, 2)}{' ' + unit if unit else ''} — {verdict}"
+
+
+def _work_description() -> str:
+    facets = " & ".join(f"{name}={'|'.join(values)}" for name, values in FACET_FILTERS)
+    return (
+        f"Scaled corpus recombined from the bundled collections (`bench/generate.py`). Query mix "
+        f"(`bench/queries.py`): {', '.join(KINDS)}; each plain, with dates {DATE_FROM}..{DATE_TO}, and with "
+        f"facets {facets}. Each search returns the total, the top {PER_PAGE} with a highlighted snippet, and "
+        f"facet counts over all matches (FTS5: {', '.join(COUNTED_FACETS)} by GROUP BY; kwarchive: its own "
+        f"facets and histogram). Ratio = kwarchive / FTS5; above 1 means kwarchive is slower."
+    )
+
+
+def _cell(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _reason(stage: dict) -> str:
+    return f"{NOT_MEASURED}: {stage.get('not_measured', 'missing')}"
+
+
+def _build_table(runs: list[dict]) -> str:
+    rows = [
+        "| documents | engine | full reindex (s) | docs/s | one changed doc (s) | index size (MB) | peak RSS (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        for engine, key in (("kwarchive", "kwarchive_build"), ("FTS5", "fts5_build")):
+            stage = run.get(key, run)
+            if "not_measured" in stage:
+                rows.append(f"| {run['documents']:,} | {engine} | {_reason(stage)} | | | | |")
+                continue
+            rows.append(
+                f"| {run['documents']:,} | {engine} | {_cell(stage['full_s'], 2)} | {_cell(stage['docs_per_s'], 0)} "
+                f"| {_cell(stage['incremental_s'], 3)} | {_cell(stage['index_mb'], 1)} | {_cell(stage['peak_rss_mb'])} |")
+    return "\n".join(rows)
+
+
+def _latency_table(run: dict) -> str:
+    ours, theirs = run.get("kwarchive_search", run), run.get("fts5_search", run)
+    rows = [
+        "| query class | kwarchive p50 | p95 | FTS5 p50 | p95 | ratio p50 | ratio p95 | totals kwarchive / FTS5 |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    names = list((ours.get("classes") or theirs.get("classes") or {}).keys())
+    for name in names:
+        a = ours.get("classes", {}).get(name, {})
+        b = theirs.get("classes", {}).get(name, {})
+        r = run.get("ratios", {}).get(name, {})
+        totals = f"{_totals(a)} / {_totals(b)}"
+        rows.append(f"| {name} | {_cell(a.get('p50'))} | {_cell(a.get('p95'))} | {_cell(b.get('p50'))} "
+                    f"| {_cell(b.get('p95'))} | {_cell(r.get('p50'), 2)} | {_cell(r.get('p95'), 2)} | {totals} |")
+    notes = []
+    if "not_measured" in ours:
+        notes.append(f"kwarchive: {_reason(ours)}")
+    else:
+        cached = ours["cached"]
+        notes.append(f"kwarchive cached path (same request repeated, `{cached['query']}`): p50 "
+                     f"{_cell(cached['p50'], 3)} ms, p95 {_cell(cached['p95'], 3)} ms; cache bypass: "
+                     f"{ours['cache_bypass']}; searching process peak RSS {_cell(ours['peak_rss_mb'])} MB.")
+    if "not_measured" in theirs:
+        notes.append(f"FTS5: {_reason(theirs)}")
+    else:
+        notes.append(f"FTS5 searching process peak RSS {_cell(theirs['peak_rss_mb'])} MB.")
+    return "\n".join(rows) + "\n\n" + "\n".join(f"- {note}" for note in notes)
+
+
+def _totals(stage: dict) -> str:
+    return ",".join(str(t) for t in stage.get("total", [])) or "–"
+
+
+def _http_table(runs: list[dict]) -> str:
+    rows = [
+        "| documents | concurrency | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | failures | worker peak RSS (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        http = run.get("http", run)
+        if "not_measured" in http:
+            rows.append(f"| {run['documents']:,} | | {_reason(http)} | | | | | |")
+            continue
+        peaks = ", ".join(_cell(p) for p in http["worker_peak_rss_mb"]) or "–"
+        for level in ("c1", "c8"):
+            load = http[level]
+            rows.append(f"| {run['documents']:,} | {load['concurrency']} | {_cell(load['requests_per_s'])} "
+                        f"| {_cell(load['p50'])} | {_cell(load['p95'])} | {_cell(load['p99'])} "
+                        f"| {load['failures']} {' '.join(load['failure_kinds'])} | {peaks} |")
+    return "\n".join(rows)
+
+
+def _profile_section(run: dict) -> list[str]:
+    profile = run.get("profile", run)
+    title = f"### {run['documents']:,} documents"
+    if "not_measured" in profile:
+        return [title, "", _reason(profile), ""]
+    return [title, "", f"Class `{profile['class']}`, cProfile, top 15 by cumulative time:", "", "```",
+            profile["profile"], "```", ""]

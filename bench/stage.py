@@ -1,0 +1,68 @@
+"""One measured stage in its own process, so its peak memory is its own: `python -m bench.stage NAME ...`.
+
+Prints one JSON object as the last line of stdout; `bench.run` starts these with a timeout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bench import engine, http_load, peer
+from bench.generate import read_jsonl
+from bench.queries import by_class, query_mix
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.stage")
+    parser.add_argument("name", choices=sorted(STAGES))
+    parser.add_argument("--docs", type=Path, help="documents.jsonl of the scaled corpus")
+    parser.add_argument("--target", type=Path, required=True, help="index root or FTS5 database")
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per query class or load phase")
+    parser.add_argument("--query-class", default="")
+    args = parser.parse_args(argv)
+    outcome = STAGES[args.name](args)
+    print(json.dumps(outcome, ensure_ascii=False))
+    return 0
+
+
+def _kw_reindex(args) -> dict:
+    return engine.reindex(read_jsonl(args.docs), args.target)
+
+
+def _kw_search(args) -> dict:
+    return engine.search_latency(args.target, query_mix(), args.reps, args.budget)
+
+
+def _kw_profile(args) -> dict:
+    members = by_class(query_mix())[args.query_class]
+    return {"class": args.query_class, "profile": engine.profile_class(args.target, members)}
+
+
+def _fts_reindex(args) -> dict:
+    return peer.reindex(read_jsonl(args.docs), args.target)
+
+
+def _fts_search(args) -> dict:
+    return peer.search_latency(args.target, query_mix(), args.reps, args.budget)
+
+
+def _http(args) -> dict:
+    return http_load.measure(REPO, args.target, query_mix(), requests=args.reps, budget_s=args.budget)
+
+
+STAGES = {
+    "kw-reindex": _kw_reindex,
+    "kw-search": _kw_search,
+    "kw-profile": _kw_profile,
+    "fts-reindex": _fts_reindex,
+    "fts-search": _fts_search,
+    "http": _http,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())
