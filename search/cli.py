@@ -1,23 +1,24 @@
 """`kwarchive search QUERY`: the same results as /api/search, as a readable table or the API's JSON."""
 from __future__ import annotations
 
+import html
 import json
-import os
 import re
 
 import click
 
 from corpus.errors import KwarchiveError
+from index.cli import index_root
 from search.request import SearchRequest
 from search.searcher import Searcher
 
 _TAGS = re.compile(r"</?mark>")
+_SPACE = re.compile(r"\s+")
 
 
-def _plain(html: str) -> str:
-    """Marks as *word*, entities unescaped: readable in a terminal."""
-    import html as html_lib
-    return html_lib.unescape(_TAGS.sub("*", html))
+def _plain(marked: str) -> str:
+    """Marks as *word*, entities unescaped, one line: readable in a terminal."""
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub("*", marked))).strip()
 
 
 @click.command("search")
@@ -39,7 +40,7 @@ def search_command(query, date_from, date_to, filters, sort, page, per_page, as_
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got '{item}'", param_hint="--filter")
         args.setdefault(name.strip(), []).append(value)
-    root = index_dir or os.environ.get("KWARCHIVE_INDEX") or "var/index"
+    root = index_root(index_dir)
     try:
         request = SearchRequest.from_args(args)
         result = Searcher(root).search(request)
