@@ -32,5 +32,9 @@ test: setup browser
 bench: setup
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
 
+# Load, reindex-under-load and kill-loop runs (about 5 minutes); ends with `soak: N requests, E errors, p99 X ms`.
+soak: setup
+	$(BIN)/python -m soak.run
+
 clean:
 	rm -rf $(VENV) var

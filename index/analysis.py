@@ -36,7 +36,7 @@ import unicodedata
 from functools import lru_cache
 
 import icu
-from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, Tokenizer
 from whoosh.analysis.acore import Token
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.lang.snowball.russian import RussianStemmer
@@ -288,6 +288,7 @@ class AuthorityFilter(Filter):
             entries = [(e.key, tuple(e.forms)) for e in authority.entries] if authority is not None else []
         self.entries = tuple(sorted((key, tuple(forms)) for key, forms in entries))
         self._trie = None
+        self._starts: dict[tuple, bool] = {}
 
     def __getstate__(self):
         return {"entries": self.entries}
@@ -295,6 +296,7 @@ class AuthorityFilter(Filter):
     def __setstate__(self, state):
         self.entries = state["entries"]
         self._trie = None
+        self._starts = {}
 
     def __eq__(self, other):
         return type(other) is type(self) and other.entries == self.entries
@@ -341,6 +343,34 @@ class AuthorityFilter(Filter):
             active = yield from self._advance(root, active, alternatives, mode)
         yield from self._emit([m for m in active if m[3]], mode)
 
+    def mentions(self, words):
+        """(entity token text, pos, startchar, endchar) for word positions given as (pos, start, end, bases)."""
+        if self._trie is None:
+            self._trie = self._build()
+        root = self._trie
+        children = root.children
+        if not children:
+            return []
+        found, active = [], []
+
+        def run(step):
+            try:
+                while True:
+                    t = next(step)
+                    found.append((t.text, t.pos, t.startchar, t.endchar))
+            except StopIteration as stop:
+                return stop.value
+
+        starts = self._starts
+        for pos, start, end, bases in words:
+            begins = starts.get(bases)
+            if begins is None:
+                begins = starts[bases] = any(b in children for b in bases)
+            if active or begins:
+                active = run(self._advance(root, active, [(b, pos, start, end) for b in bases], "index"))
+        run(self._emit([m for m in active if m[3]], "index"))
+        return found
+
     def _advance(self, root, active, alternatives, mode):
         """Step every partial match by one word position; emit the matches that cannot grow further."""
         grown, finished = [], []
@@ -370,15 +400,74 @@ class AuthorityFilter(Filter):
                 yield _token(ENTITY_PREFIX + key, pos, start, end, "entity", mode, width=width, script="")
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _word_info(raw: str) -> tuple | None:
+    """Everything index-time analysis derives from one raw word, computed once per distinct word:
+    (folded text, characters trimmed, bigrams, transliterations, ~stem or None, name bases of word+translits)."""
+    text, script, trim = fold_word(raw)
+    if not text:
+        return None
+    bigrams = ()
+    if script in ("hangul", "han") and len(text) >= 3:
+        bigrams = tuple(text[i:i + 2] for i in range(len(text) - 1))
+    translits = transliterate_cyrillic(text) if script == "cyrillic" else ()
+    stem = stem_word(text, script)
+    stem = STEM_PREFIX + stem if stem != text else None
+    bases = name_bases(text, script) + tuple(b for latin in translits for b in name_bases(latin, "latin"))
+    return text, trim, bigrams, translits, stem, bases
+
+
+class IcuAnalyzer(CompositeAnalyzer):
+    """The analysis chain as one Whoosh analyzer, plus `postings(value)`: the same index-time tokens
+    computed in one loop with per-word results cached, for `OffsetsFormat` to index without Token objects."""
+
+    def postings(self, value: str, start_pos: int = 0, start_char: int = 0) -> dict[str, list]:
+        """{token text: [(pos, startchar, endchar), …]} exactly as the chain emits them in index mode."""
+        seen: dict[str, list] = {}
+        authority = self.items[-1] if isinstance(self.items[-1], AuthorityFilter) else None
+        words = []  # (pos, startchar, endchar, bases) for entity matching
+        breaker = _icu("word_breaker", lambda: icu.BreakIterator.createWordInstance(icu.Locale.getRoot()))
+        breaker.setText(value)
+        mapping = _utf16_map(value)
+        pos, start = start_pos, 0
+        for end in breaker:
+            if breaker.getRuleStatus() < _ICU_NUMBER:
+                start = end
+                continue
+            s, e = (mapping[start], mapping[end]) if mapping else (start, end)
+            start = end
+            info = _word_info(value[s:e])
+            if info is None:
+                pos += 1
+                continue
+            text, trim, bigrams, translits, stem, bases = info
+            sc, ec = start_char + s, start_char + e - trim
+            seen.setdefault(text, []).append((pos, sc, ec))
+            if bigrams:
+                aligned = ec - sc == len(text)
+                for i, bigram in enumerate(bigrams):
+                    seen.setdefault(bigram, []).append((pos + i, sc + i, sc + i + 2) if aligned else (pos + i, sc, ec))
+            for latin in translits:
+                seen.setdefault(latin, []).append((pos, sc, ec))
+            if stem is not None:
+                seen.setdefault(stem, []).append((pos, sc, ec))
+            words.append((pos, sc, ec, bases))
+            pos += len(bigrams) or 1
+        if authority is not None and words:
+            for key, epos, estart, eend in authority.mentions(words):
+                seen.setdefault(key, []).append((epos, estart, eend))
+        return seen
+
+
 def make_analyzer(authority=None):
     """The full chain; pass the corpus authority (or None for a chain without name awareness)."""
-    chain = IcuTokenizer() | FoldingFilter() | CjkBigramFilter() | TransliterationFilter() | StemFilter()
-    return chain | AuthorityFilter(authority)
+    return IcuAnalyzer(IcuTokenizer(), FoldingFilter(), CjkBigramFilter(), TransliterationFilter(), StemFilter(),
+                       AuthorityFilter(authority))
 
 
 def analysis_fingerprint(authority=None) -> str:
     """Changes when what the analyzer emits would change (the authority's forms), so stale indexes are rebuilt."""
-    digest = hashlib.sha256(b"kwarchive-analysis-1")
+    digest = hashlib.sha256(b"kwarchive-analysis-2")
     for key, forms in AuthorityFilter(authority).entries:
         digest.update(repr((key, forms)).encode("utf-8"))
     return digest.hexdigest()[:16]

@@ -26,6 +26,7 @@ from index.schema import document_fields, make_schema
 
 Progress = Callable[[int, int], None]
 LIMIT_MB = 256
+PARALLEL_FROM = 5000  # documents
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,15 @@ class BuildSummary:
     deleted: int = 0
 
 
-def build_full(corpus, root: Path | str, progress: Progress | None = None, *, procs: int = 1) -> BuildSummary:
-    """Index every document of `corpus` into a new generation and make it live."""
+def build_full(corpus, root: Path | str, progress: Progress | None = None, *, procs: int | None = None) -> BuildSummary:
+    """Index every document of `corpus` into a new generation and make it live.
+
+    `procs` analyses in that many worker processes (one segment each, not merged); by default every core when
+    the corpus is large enough for the workers' start-up to pay off.
+    """
     root = Path(root)
+    if procs is None:
+        procs = (os.cpu_count() or 1) if len(corpus.documents) >= PARALLEL_FROM else 1
     with build_lock(root):
         remove_stale(root)
         return _full(corpus, root, progress, procs)

@@ -1,6 +1,7 @@
 """Commands of the index stage: `reindex` and `index status`; `register(group)` adds them to the kwarchive group."""
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -59,14 +60,31 @@ def reindex(incremental: bool, if_stale: bool, index_dir: str | None, corpus_dir
         click.echo(f"index at {root} is up to date")
         return
     build = build_incremental if incremental else build_full
-    with _ProgressReporter() as progress:
-        summary = build(corpus, root, progress)
+    try:
+        with _ProgressReporter() as progress:
+            summary = build(corpus, root, progress)
+    except OSError as exc:
+        raise click.ClickException(_write_failure(exc, root)) from exc
     click.echo(
         f"{summary.mode} reindex: {summary.documents} documents in {summary.seconds:.1f} s, "
         f"{summary.size_bytes / 1e6:.1f} MB, generation {summary.generation}"
         + (f" ({summary.added} added, {summary.updated} updated, {summary.deleted} deleted)"
            if summary.mode == "incremental" else "")
     )
+
+
+def _write_failure(exc: OSError, root: Path) -> str:
+    """A failed write (full disk, quota, permissions) said plainly, with what is still being served."""
+    from index.generations import live_generation
+
+    try:
+        live = live_generation(root)
+        kept = f"the live index (generation {live.number}) is untouched" if live else "there is no live index yet"
+    except KwarchiveError as error:
+        kept = f"the live index cannot be read either: {error.message}"
+    reason = exc.strerror or str(exc)
+    hint = "free some space" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "fix the cause"
+    return f"reindex failed: {reason} ({exc.filename or root}); {kept}. {hint.capitalize()} and run it again."
 
 
 @click.group("index")

@@ -7,8 +7,10 @@ a separator no value contains (U+001F) and split back by `ValuesTokenizer`; sear
 from __future__ import annotations
 
 import json
+from array import array
 
-from whoosh import fields
+from whoosh import fields, formats
+from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.analysis import Tokenizer
 from whoosh.analysis.acore import Token
 
@@ -44,6 +46,52 @@ class ValuesTokenizer(Tokenizer):
                         positions=positions, chars=chars, mode=mode)
 
 
+class OffsetsFormat(formats.Characters):
+    """Whoosh's `Characters` (positions plus character spans per posting) with a cheaper encoding.
+
+    A value is the occurrence count then flat int32 triples (pos, startchar, endchar): no pickling at index time,
+    and decoding is one `array.frombytes`. Postings come straight from `IcuAnalyzer.postings` when the analyzer
+    has it, so indexing creates no Token objects.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        fast = getattr(analyzer, "postings", None)
+        if fast is None or kwargs.get("mode", "index") not in ("index", ""):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for text, occurrences in fast(value).items():
+            yield text, len(occurrences), len(occurrences) * boost, self.encode(occurrences)
+
+    def encode(self, poslist):
+        flat = array("i")
+        for occurrence in poslist:
+            flat.extend(occurrence)
+        return pack_uint(len(poslist)) + flat.tobytes()
+
+    @staticmethod
+    def _triples(valuestring) -> array:
+        flat = array("i")
+        flat.frombytes(valuestring[_INT_SIZE:_INT_SIZE + (len(valuestring) - _INT_SIZE) // 12 * 12])
+        return flat
+
+    def decode_characters(self, valuestring):
+        flat = self._triples(valuestring)
+        return list(zip(flat[0::3], flat[1::3], flat[2::3]))
+
+    def decode_positions(self, valuestring):
+        return self._triples(valuestring)[0::3].tolist()
+
+    def decode_position_boosts(self, valuestring):
+        return [(pos, 1) for pos in self.decode_positions(valuestring)]
+
+
+def _text_field(analyzer, **boost) -> fields.TEXT:
+    field = fields.TEXT(analyzer=analyzer, phrase=True, chars=True, stored=True, **boost)
+    field.format = OffsetsFormat(field_boost=field.format.field_boost)
+    return field
+
+
 def _facet_field(stored: bool = False) -> fields.KEYWORD:
     return fields.KEYWORD(stored=stored, scorable=False, analyzer=ValuesTokenizer())
 
@@ -54,8 +102,8 @@ def make_schema(authority=None) -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         number=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=analyzer, phrase=True, chars=True, stored=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=analyzer, phrase=True, chars=True, stored=True),
+        title=_text_field(analyzer, field_boost=TITLE_BOOST),
+        body=_text_field(analyzer),
         date_start=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         date_end=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         date_label=fields.STORED(),

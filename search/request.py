@@ -25,6 +25,9 @@ MAX_PAGE = 500
 MAX_QUERY_CHARS = 2000
 MAX_FACET_VALUES = 20
 MAX_VALUE_CHARS = 200
+MAX_QUERY_OPERATORS = 64  # brackets, AND/OR/NOT, leading -/+ and field: prefixes; the parser nests per operator
+
+_OPERATOR_RE = re.compile(r"""[()]|(?:(?<=\s)|^)(?:AND|OR|NOT|&&|\|\||[-+])(?=\s|$|[-+(\w"])|\w+:""")
 
 # C0/C1 controls (tabs and newlines included: a query is one line) and lone surrogates, which cannot be encoded.
 _UNPRINTABLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
@@ -56,6 +59,9 @@ class SearchRequest:
         if len(q) > MAX_QUERY_CHARS:
             q = q[:MAX_QUERY_CHARS].rstrip()
             notices.append(f"The query was cut to its first {MAX_QUERY_CHARS} characters.")
+        if len(_OPERATOR_RE.findall(q)) > MAX_QUERY_OPERATORS:
+            raise BadRequest(f"q: too complex, at most {MAX_QUERY_OPERATORS} operators and brackets "
+                             "(AND, OR, NOT, -, +, field:, parentheses)", parameter="q")
         filters = tuple(
             (name, values) for name in sorted(FACETS) if (values := _facet_values(args, name))
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from math import log
 from collections import OrderedDict
 from pathlib import Path
 
@@ -61,6 +62,11 @@ class Searcher:
                 self._snapshot, self._cache = fresh, OrderedDict()
                 snapshot = fresh
             return snapshot
+
+    def clear_cache(self) -> None:
+        """Forget cached results (not the generation's postings arrays): for benchmarks and tests."""
+        with self._lock:
+            self._cache = OrderedDict()
 
     def close(self) -> None:
         with self._lock:
@@ -170,15 +176,15 @@ class Searcher:
         if len(heads) == 0:
             return []
         terms = _terms(snapshot, match["parsed"].query)
-        spans = {f: collect_spans(snapshot.reader, f, terms.get(f, ()), heads) for f in TEXT_FIELDS}
-        groups = snapshot.groups
+        spans = {f: collect_spans(snapshot.reader, f, terms.get(f, ()), heads, snapshot.spans)
+                 for f in TEXT_FIELDS}
+        versions = snapshot.versions_of
         hits = []
         for docnum in heads.tolist():
             stored = snapshot.searcher.stored_fields(docnum)
             record = json.loads(stored["record"])
-            siblings = np.flatnonzero((groups == groups[docnum]) & snapshot.columns.live)
             hits.append(_hit(snapshot, record, stored, spans, docnum, float(match["score"][docnum]),
-                             [s for s in siblings.tolist() if s != docnum]))
+                             versions.get(docnum, [])))
         return hits
 
     # ---- documents ---------------------------------------------------------------------------------------------
@@ -235,14 +241,25 @@ class Searcher:
 # ---- helpers -------------------------------------------------------------------------------------------------
 
 def _run(snapshot: Snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Every matching docnum (and its score): one walk of the matcher, no collector, no sorting."""
+    """Every matching docnum and its BM25F score, computed with numpy over cached postings arrays.
+
+    Queries of a shape the vectorised evaluator does not know are walked with Whoosh's own matcher.
+    """
     if isinstance(q, wq.Every):
         return np.flatnonzero(snapshot.columns.live), None
     q = q.normalize()
+    try:
+        mask, score = _Vector(snapshot).run(q)
+    except _Unsupported:
+        return _walk(snapshot, q, scored)
+    docnums = np.flatnonzero(mask)
+    return docnums, (score[docnums] if scored else None)
+
+
+def _walk(snapshot: Snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
     searcher = snapshot.searcher
     if not scored:
-        ids = np.fromiter(q.docs(searcher), dtype=np.int64)
-        return ids, None
+        return np.fromiter(q.docs(searcher), dtype=np.int64), None
     matcher = q.matcher(searcher, searcher.context(needs_current=False))
     ids, scores = [], []
     while matcher.is_active():
@@ -250,6 +267,156 @@ def _run(snapshot: Snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.
         scores.append(matcher.score())
         matcher.next()
     return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+class _Unsupported(Exception):
+    """A query node the vectorised evaluator leaves to Whoosh."""
+
+
+BM25_B, BM25_K1 = 0.75, 1.2
+
+
+class _Vector:
+    """Evaluates a Whoosh query tree as (match mask, score) arrays over all docnums, scoring like Whoosh's
+    BM25F: a term scores idf·tf·(K1+1)/(tf + K1·(1−B+B·len/avglen))·boost, OR and AND add their children's
+    scores, a phrase scores the sum of its words where they stand in sequence, prefixes and wildcards score
+    their boost."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot, self.postings, self.size = snapshot, snapshot.postings, snapshot.size
+        self.reader = snapshot.reader
+        self.doc_count = self.reader.doc_count_all()
+
+    def run(self, q) -> tuple[np.ndarray, np.ndarray]:
+        method = getattr(self, "_" + type(q).__name__.lower(), None)
+        if method is None:
+            raise _Unsupported(type(q).__name__)
+        return method(q)
+
+    def _empty(self):
+        return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
+
+    def term_scores(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term."""
+        docs, weights = self.postings.term(fieldname, text)
+        if len(docs) == 0:
+            return docs, np.zeros(0)
+        field = self.snapshot.schema[fieldname]
+        if not field.scorable:
+            return docs, weights.astype(np.float64) * boost
+        idf = log(self.doc_count / (len(docs) + 1)) + 1
+        avg = (self.reader.field_length(fieldname) / (self.doc_count or 1)) or 1
+        lengths = self.postings.lengths(fieldname)[docs].astype(np.float64)
+        tf = weights.astype(np.float64)
+        scores = idf * (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / avg))
+        return docs, scores * boost
+
+    def _term(self, q):
+        mask, score = self._empty()
+        docs, scores = self.term_scores(q.fieldname, q.text, q.boost)
+        mask[docs] = True
+        score[docs] = scores
+        return mask, score
+
+    def _or(self, q):
+        mask, score = self._empty()
+        for child in q.subqueries:
+            if isinstance(child, wq.Term):  # scatter-add without building a dense array per term
+                docs, scores = self.term_scores(child.fieldname, child.text, child.boost)
+                mask[docs] = True
+                score[docs] += scores
+                continue
+            m, sc = self.run(child)
+            mask |= m
+            score += sc
+        return mask, score * q.boost
+
+    def _and(self, q):
+        mask, score = None, None
+        for child in q.subqueries:
+            m, sc = self.run(child)
+            mask, score = (m, sc) if mask is None else (mask & m, score + sc)
+        if mask is None:
+            return self._empty()
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def _andnot(self, q):
+        mask, score = self.run(q.a)
+        negative, _ = self.run(q.b)
+        mask = mask & ~negative
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def _andmaybe(self, q):
+        mask, score = self.run(q.a)
+        _, extra = self.run(q.b)
+        return mask, np.where(mask, score + extra, 0.0) * q.boost
+
+    def _require(self, q):
+        mask, score = self.run(q.a)
+        required, _ = self.run(q.b)
+        mask = mask & required
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def _every(self, q):
+        live = self.snapshot.columns.live.copy()
+        return live, live * float(q.boost)
+
+    def _nullquery(self, q):
+        return self._empty()
+
+    def _multiterm(self, q, constant: bool):
+        mask, score = self._empty()
+        for text in q._btexts(self.reader):
+            docs, scores = self.term_scores(q.fieldname, text, q.boost)
+            mask[docs] = True
+            if not constant:
+                score[docs] += scores
+        if constant:
+            score[mask] = q.boost
+        return mask, score
+
+    def _prefix(self, q):
+        return self._multiterm(q, constant=False)
+
+    _wildcard = _prefix
+
+    def _fuzzyterm(self, q):
+        return self._multiterm(q, constant=False)
+
+    def _sequence(self, q):
+        if q.slop != 1 or not q.ordered or not q.subqueries:
+            raise _Unsupported("sloppy sequence")
+        steps = [[self.postings.positions(f, t) for f, t in self._step(child)] for child in q.subqueries]
+        mask, score = self._empty()
+        rarest = min(range(len(steps)), key=lambda i: sum(len(k) for k in steps[i]))
+        starts = np.unique(np.concatenate(steps[rarest])) - rarest
+        for offset, alternatives in enumerate(steps):
+            if offset == rarest or len(starts) == 0:
+                continue
+            wanted, present = starts + offset, np.zeros(len(starts), dtype=bool)
+            for keys in alternatives:
+                if len(keys):
+                    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+                    present |= keys[at] == wanted
+            starts = starts[present]
+        if len(starts) == 0:
+            return mask, score
+        mask[np.unique(starts >> 32)] = True
+        for child in q.subqueries:
+            score += self.run(child)[1]
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    @staticmethod
+    def _step(child) -> list[tuple[str, str]]:
+        """The (field, text) alternatives of one phrase position: a term or an OR of terms."""
+        if isinstance(child, wq.Term):
+            return [(child.fieldname, child.text)]
+        if isinstance(child, wq.Or) and all(isinstance(c, wq.Term) for c in child.subqueries):
+            return [(c.fieldname, c.text) for c in child.subqueries]
+        raise _Unsupported("phrase step")
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str) -> np.ndarray:

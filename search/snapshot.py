@@ -6,10 +6,14 @@ vectorised work over them.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
 
 from corpus.authority import fold
 from index.columns import Columns, Facet, load_columns
@@ -23,6 +27,10 @@ FACET_FIELDS = {
     "language": "language", "year": "years",
 }
 NAME_FIELDS = ("senders", "recipients", "people", "places")
+TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float32)
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
 @dataclass
@@ -65,14 +73,14 @@ class Snapshot:
         self.facets = {name: FacetColumn.of(self.columns.facets[fieldname])
                        for name, fieldname in FACET_FIELDS.items()}
         self.docnum_by_id = self.columns.docnum_of()
+        self.schema = self.index.schema  # Whoosh re-reads (and re-unpickles) the schema on every `.schema`
+        self.analyzer = self.schema["body"].analyzer
         self.authority = authority_of(self.analyzer)
+        self.postings = Postings(self.reader, self.schema, self.size)
+        self.spans = SpanCache()
 
     def close(self) -> None:
         self.searcher.close()
-
-    @property
-    def analyzer(self):
-        return self.index.schema["body"].analyzer
 
     @cached_property
     def groups(self) -> np.ndarray:
@@ -94,6 +102,21 @@ class Snapshot:
                 if a != b:
                     parent[max(a, b)] = min(a, b)
         return np.array([find(n) for n in range(self.size)], dtype=np.int64)
+
+    @cached_property
+    def versions_of(self) -> dict[int, list[int]]:
+        """{docnum: other live docnums of its version group}, only for documents that have versions."""
+        groups, live = self.groups, self.columns.live
+        shared = np.flatnonzero((groups != np.arange(self.size)) & live)
+        members: dict[int, list[int]] = {}
+        for docnum in shared.tolist():
+            members.setdefault(int(groups[docnum]), []).append(docnum)
+        result = {}
+        for head, others in members.items():
+            group = ([head] if live[head] else []) + others
+            for docnum in group:
+                result[docnum] = [d for d in group if d != docnum]
+        return result
 
     @cached_property
     def date_order(self) -> np.ndarray:
@@ -131,3 +154,143 @@ def authority_of(analyzer):
     so name lookups always agree with the index being searched. The first form is the canonical name."""
     entries = next((item.entries for item in getattr(analyzer, "items", ()) if isinstance(item, AuthorityFilter)), ())
     return Authority([AuthorityEntry(key, forms[0], "person", tuple(forms[1:])) for key, forms in entries if forms])
+
+
+class Postings:
+    """Postings of (field, term) as numpy arrays over global docnums, read once per generation and kept in an
+    LRU bounded by bytes: what lets queries be scored with vectorised BM25 instead of walking matchers."""
+
+    def __init__(self, reader, schema, size: int):
+        self.reader, self.schema, self.size = reader, schema, size
+        self.leaves = list(reader.leaf_readers())
+        self._lock = threading.Lock()
+        self._cache: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def _remember(self, key, value, nbytes: int):
+        with self._lock:
+            self._cache[key] = (value, nbytes)
+            self._bytes += nbytes
+            while self._bytes > TERM_CACHE_BYTES and len(self._cache) > 1:
+                _, (_, dropped) = self._cache.popitem(last=False)
+                self._bytes -= dropped
+        return value
+
+    def _recall(self, key):
+        with self._lock:
+            found = self._cache.get(key)
+            if found is None:
+                return None
+            self._cache.move_to_end(key)
+            return found[0]
+
+    def term(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted docnums int64, weights float32) of one term; empty arrays when the index lacks it."""
+        key = ("t", fieldname, text)
+        found = self._recall(key)
+        if found is not None:
+            return found
+        ids, weights = [], []
+        for leaf, offset in self.leaves:
+            if (fieldname, text) not in leaf:
+                continue
+            matcher = leaf.postings(fieldname, text)
+            for block_ids, block_weights, _ in _blocks(matcher, values=False):
+                ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(block_weights, dtype=np.float32))
+        docs = np.concatenate(ids) if ids else _EMPTY_I
+        result = (docs, np.concatenate(weights) if weights else _EMPTY_F)
+        return self._remember(key, result, docs.nbytes * 3 // 2 + 200)
+
+    def positions(self, fieldname: str, text) -> np.ndarray:
+        """Sorted docnum << 32 | position of every occurrence of one term, for phrase matching."""
+        key = ("p", fieldname, text)
+        found = self._recall(key)
+        if found is not None:
+            return found
+        fmt = self.schema[fieldname].format
+        fast = hasattr(fmt, "_triples")
+        docs, positions = [], []
+        for leaf, offset in self.leaves:
+            if (fieldname, text) not in leaf:
+                continue
+            for block_ids, _, values in _blocks(leaf.postings(fieldname, text), values=True):
+                ids = np.asarray(block_ids, dtype=np.int64) + offset
+                if fast:
+                    counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
+                    flat = np.frombuffer(b"".join(values), dtype=np.int32)
+                    starts = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
+                    rows = np.repeat(starts + 1, counts) + 3 * _ranks(counts)
+                    positions.append(flat[rows].astype(np.int64))
+                else:
+                    decoded = [fmt.decode_positions(v) for v in values]
+                    counts = np.array([len(d) for d in decoded], dtype=np.int64)
+                    positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
+                docs.append(np.repeat(ids, counts))
+        # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
+        keys = (np.concatenate(docs) << 32) | np.concatenate(positions) if docs else _EMPTY_I
+        return self._remember(key, keys, keys.nbytes + 200)
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """The field length Whoosh's BM25 uses (byte-quantised) for every docnum."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            parts = []
+            for leaf, _ in self.leaves:
+                column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) \
+                    if hasattr(leaf, "_perdoc") else None
+                count = leaf.doc_count_all()
+                if column is None:
+                    parts.append(np.array([leaf.doc_field_length(d, fieldname) or 0 for d in range(count)],
+                                          dtype=np.float32))
+                else:
+                    codes = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
+                    parts.append(_BYTE_LENGTHS[codes])
+            found = np.concatenate(parts) if parts else _EMPTY_F
+            self._lengths[fieldname] = found
+        return found
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """0..count-1 for every group of a run-length list: [2, 3] → [0, 1, 0, 1, 2]."""
+    total = int(counts.sum())
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.arange(total, dtype=np.int64) - starts
+
+
+def _blocks(matcher, values: bool):
+    """(ids, weights, values) per postings block; a whole block at a time from Whoosh's W3 files."""
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            if values:
+                matcher._read_values()
+            yield matcher._ids, matcher._weights, matcher._values
+            matcher._next_block()
+        return
+    ids, weights, vals = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values:
+            vals.append(matcher.value())
+        matcher.next()
+    yield ids, weights, vals
+
+
+class SpanCache(OrderedDict):
+    """LRU of highlight spans per (field, term, docnum) for one generation; bounded by entries."""
+
+    LIMIT = 200_000
+
+    def __init__(self):
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def __setitem__(self, key, value):
+        with self._lock:
+            super().__setitem__(key, value)
+            if len(self) > self.LIMIT:
+                self.popitem(last=False)

@@ -7,7 +7,7 @@ from corpus.errors import KwarchiveError
 from corpus.model import document_id
 from search.request import SearchRequest
 
-from web import names
+from web import names, served_generation
 from web.app import corpus_dir, get_searcher
 from web.errors import status_for
 from web.openapi import openapi_document
@@ -18,12 +18,17 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def search():
     req = SearchRequest.from_args(request.args)
-    return jsonify(get_searcher().search(req).to_dict())
+    result = get_searcher().search(req)
+    served_generation.note(result.generation)
+    return jsonify(result.to_dict())
 
 
 @bp.get("/api/doc/<collection>/<number>")
 def document(collection: str, number: str):
-    return jsonify(get_searcher().document(document_id(collection, number)))
+    searcher = get_searcher()
+    record = searcher.document(document_id(collection, number))
+    served_generation.note(searcher.generation)
+    return jsonify(record)
 
 
 @bp.get("/api/names", endpoint="names")
@@ -49,14 +54,11 @@ def openapi():
 def healthz():
     """Ready when the live index opens and answers a one-hit search; 503 with the reason otherwise."""
     try:
-        body = get_searcher().search(SearchRequest(per_page=1)).to_dict()
+        result = get_searcher().search(SearchRequest(per_page=1))
     except KwarchiveError as exc:
         status = status_for(exc)
         body = {"status": "unavailable", "error": {"status": status, "message": exc.message}}
         return body, status, {"Retry-After": "30"}
-    return {"status": "ok", "documents": body.get("total", 0), "generation": _generation_name()}
-
-
-def _generation_name() -> str:
-    generation = getattr(get_searcher(), "generation", None)
-    return str(getattr(generation, "name", generation or ""))
+    served_generation.note(result.generation)
+    # documents and generation come from the same search, so they agree even while a reindex switches.
+    return {"status": "ok", "documents": result.total_documents, "generation": result.generation}

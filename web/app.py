@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         EXPORT_PAGE_SIZE=100,
         FACET_VISIBLE=8,
+        REQUEST_DEADLINE=10.0,  # seconds; below gunicorn's timeout so a slow search answers 503, not a reset
     )
     if test_config is None:
         app.config.from_prefixed_env("KWARCHIVE")
@@ -29,11 +30,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, doc_views, errors, search_views, security, templating
+    from web import api, deadline, doc_views, errors, search_views, security, served_generation, templating
 
     templating.register(app)
     security.register(app)
+    served_generation.register(app)
     errors.register(app)
+    deadline.register(app)  # registered last, so its after_request runs first and stops the timer
     app.register_blueprint(search_views.bp)
     app.register_blueprint(doc_views.bp)
     app.register_blueprint(api.bp)

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from corpus.model import document_id
 from search.request import SearchRequest
 
-from web import collections
+from web import collections, served_generation
 from web.app import corpus_dir, get_searcher
 from web.citation import archive_reference, chicago
 from web.highlight import highlight_paragraphs
@@ -23,6 +23,7 @@ def document(collection: str, number: str):
     searcher = get_searcher()
     doc_id = document_id(collection, number)
     record = searcher.document(doc_id)
+    served_generation.note(searcher.generation)
     q = request.args.get("q", "")[:2000]
     paragraphs, marks = highlight_paragraphs(paragraphs_of(record.get("body", "")), q)
     manifests = collections.manifests(corpus_dir())

@@ -33,7 +33,7 @@ def wants_json() -> bool:
     return path.startswith("/api/") or path == "/healthz" or request.args.get("format") == "json"
 
 
-def error_response(status: int, message: str, parameter: str = ""):
+def error_response(status: int, message: str, parameter: str = "", title: str | None = None):
     headers = {"Retry-After": "30"} if status == 503 else {}
     if wants_json():
         error = {"status": status, "message": message}
@@ -41,7 +41,7 @@ def error_response(status: int, message: str, parameter: str = ""):
             error["parameter"] = parameter
         return {"error": error}, status, headers
     page = render_template(
-        "error.html", status=status, title=TITLES.get(status, "Error"), message=message, parameter=parameter,
+        "error.html", status=status, title=title or TITLES.get(status, "Error"), message=message, parameter=parameter,
     )
     return page, status, headers
 

@@ -14,7 +14,7 @@ from flask import Response, request
 
 from search.request import MAX_PAGE, MAX_PER_PAGE, SearchRequest
 
-from web import collections
+from web import collections, served_generation
 from web.app import corpus_dir, get_searcher
 from web.templating import plain_text
 
@@ -34,8 +34,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def iter_hits(searcher, req: SearchRequest) -> Iterator[dict]:
     """Every hit of the search, page after page at the largest page size (grouped versions count once)."""
     req = replace(req, per_page=MAX_PER_PAGE, page=1)
-    first = searcher.search(req).to_dict()
-    return _pages(searcher, req, first)
+    found = searcher.search(req)
+    served_generation.note(found.generation)
+    return _pages(searcher, req, found.to_dict())
 
 
 def _pages(searcher, req: SearchRequest, first: dict) -> Iterator[dict]:

@@ -8,14 +8,16 @@ from flask import Response, render_template, request
 
 from search.request import SearchRequest
 
-from web import collections
+from web import collections, served_generation
 from web.app import corpus_dir, get_searcher
 from web.exports import CONTENT_TYPES, doc_path
 from web.templating import safe_highlight
 
 
 def atom_response(req: SearchRequest) -> Response:
-    result = get_searcher().search(req).to_dict()
+    found = get_searcher().search(req)
+    served_generation.note(found.generation)
+    result = found.to_dict()
     root = request.url_root.rstrip("/")
     page_url = root + req.url()
     body = render_template(

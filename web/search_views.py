@@ -8,7 +8,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from corpus.errors import BadRequest
 from search.request import DEFAULT_PER_PAGE, SearchRequest
 
-from web import collections, exports, feeds, search_page
+from web import collections, exports, feeds, search_page, served_generation
 from web.app import corpus_dir, get_searcher
 from web.templating import FACET_TITLES
 from web.timeline import timeline
@@ -35,7 +35,9 @@ def search_page_view():
         return feeds.atom_response(req)
     if fmt != "html":
         return exports.export_response(fmt, req)
-    result = get_searcher().search(req, facet_limit=None).to_dict()
+    found = get_searcher().search(req, facet_limit=None)
+    served_generation.note(found.generation)
+    result = found.to_dict()
     return render_template("search.html", **page_context(req, result))
 
 

@@ -1,0 +1,183 @@
+"""The soak run: gunicorn with the project's config under load on loopback, then the same load while full and
+incremental reindexes switch generations, then while reindexes are SIGKILLed at random points.
+
+    .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--workdir DIR]
+
+Ends with `soak: N requests, E errors, p99 X ms`; the exit status is non-zero on any error or problem.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from soak import server as servers
+from soak.corpora import MARKER, MARKER_COLLECTION, Corpora, write_corpora
+from soak.load import Load, Sample, describe, realistic_url, summary
+from soak.reindex import kill_loop, reindex
+
+SWITCH_SECONDS = 5.0  # a new generation must be served to every request sent this long after its switch
+EXPECTED = {"marker_doc": (200, 404)}
+
+
+def soak_url(rng: random.Random) -> tuple[str, str]:
+    """The realistic mix, plus requests whose answers depend on which corpus the generation was built from."""
+    roll = rng.random()
+    if roll < 0.06:
+        return f"/api/search?q={MARKER}&per_page=1", "marker"
+    if roll < 0.08:
+        return f"/doc/{MARKER_COLLECTION}/{rng.randint(1, 12)}", "marker_doc"
+    if roll < 0.12:
+        return "/healthz", "health"
+    return realistic_url(rng)
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.samples: list[Sample] = []
+        self.problems: list[str] = []
+        self.expected: dict[int, dict] = {}  # generation -> {"documents", "marker"}
+        self.workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kwarchive-soak-"))
+        self.index = self.workdir / "index"
+
+    def log(self, line: str) -> None:
+        print(line, flush=True)
+
+    def build(self, corpora: Corpora, root: Path, *, incremental: bool = False) -> float | None:
+        """Reindex from `root`; remember what its generation must answer; returns when its process exited."""
+        done = reindex(self.index, root, incremental=incremental)
+        mode = "incremental" if incremental else "full"
+        if done.returncode or done.generation is None:
+            self.problems.append(f"{mode} reindex from {root.name} failed: {done.output[-400:]}")
+            return None
+        self.expected[done.generation] = corpora.expected(root)
+        self.log(f"  {mode} reindex from {root.name}: generation {done.generation} in {done.seconds:.1f} s")
+        return done.finished_at
+
+    def load(self, server) -> Load:
+        return Load(server.base, concurrency=self.args.concurrency, pick=soak_url, expected=EXPECTED,
+                    seed=len(self.samples) + 1)
+
+    def phase(self, label: str, samples: list[Sample], seconds: float) -> None:
+        self.samples += samples
+        self.log(describe(samples, seconds, label))
+        for sample in [s for s in samples if s.error][:10]:
+            self.problems.append(f"{label}: {sample.path} -> {sample.error}")
+
+    def steady(self, server) -> None:
+        started = time.monotonic()
+        samples = self.load(server).run(seconds=self.args.seconds, max_requests=self.args.max_requests)
+        self.phase("load", samples, time.monotonic() - started)
+
+    def reindex_under_load(self, server, corpora: Corpora) -> None:
+        """Full (adds the marker collection) and incremental (removes it) reindexes, alternately, under load."""
+        started = time.monotonic()
+        load = self.load(server).start(max_requests=self.args.max_requests)
+        switches = []
+        while True:
+            for root, incremental in ((corpora.marked, False), (corpora.plain, True)):
+                time.sleep(2)
+                finished = self.build(corpora, root, incremental=incremental)
+                if finished is not None:
+                    switches.append((max(self.expected), finished))
+            if time.monotonic() - started >= self.args.seconds:
+                break
+        time.sleep(2)
+        samples = load.stop()
+        self.phase("reindex under load", samples, time.monotonic() - started)
+        self.check_generations(samples, "reindex under load")
+        self.check_switches(samples, switches)
+
+    def kills_under_load(self, server, corpora: Corpora) -> None:
+        started = time.monotonic()
+        load = self.load(server).start(max_requests=self.args.max_requests)
+        self.log(f"kill loop: {self.args.kills} reindexes SIGKILLed at random points, under load")
+        problems = kill_loop(self.index, corpora.plain, self.args.kills, seed=self.args.seed, log=self.log)
+        self.problems += [f"kill loop: {p}" for p in problems]
+        samples = load.stop()
+        known = max(self.expected)
+        for sample in samples:  # every generation built in the loop comes from the plain corpus
+            if sample.generation.isdigit() and int(sample.generation) > known:
+                self.expected.setdefault(int(sample.generation), corpora.expected(corpora.plain))
+        self.phase("kill loop", samples, time.monotonic() - started)
+        self.check_generations(samples, "kill loop")
+
+    def check_generations(self, samples: list[Sample], label: str) -> None:
+        """Each answer's counts match the corpus of the generation it names: never a mix of two."""
+        mixed = []
+        for s in samples:
+            if s.value is None or not s.generation:
+                continue
+            wanted = self.expected.get(int(s.generation))
+            key = "documents" if s.kind == "health" else "marker"
+            if wanted is None or wanted[key] != s.value:
+                mixed.append(f"{s.path} from generation {s.generation} counted {s.value}, expected "
+                             f"{wanted and wanted[key]}")
+        checked = sum(1 for s in samples if s.value is not None)
+        self.log(f"  generation consistency: {checked} counted answers checked, {len(mixed)} inconsistent")
+        self.problems += [f"{label}: {m}" for m in mixed[:10]]
+
+    def check_switches(self, samples: list[Sample], switches: list[tuple[int, float]]) -> None:
+        """After a switch, requests sent later are answered by the new generation (or a newer one)."""
+        worst, stale_count = 0.0, 0
+        for generation, at in switches:
+            stale = [s.started - at for s in samples
+                     if s.started >= at and s.generation.isdigit() and int(s.generation) < generation]
+            stale_count += len(stale)
+            worst = max([worst] + stale)
+        self.log(f"  switch: {len(switches)} switches; {stale_count} requests sent after a switch got an older "
+                 f"generation (latest {worst * 1000:.0f} ms after it; allowed {SWITCH_SECONDS:.0f} s)")
+        if worst > SWITCH_SECONDS:
+            self.problems.append(f"an old generation was still served {worst:.1f} s after a switch")
+
+    def check_server_log(self, log: Path) -> None:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        for marker in ("Traceback", "WORKER TIMEOUT", "unhandled error"):
+            if marker in text:
+                self.problems.append(f"the server log ({log}) contains {marker!r}")
+
+    def main(self) -> int:
+        self.log(f"soak: workdir {self.workdir}")
+        corpora = write_corpora(self.workdir)
+        self.build(corpora, corpora.plain)
+        with servers.start(self.index, self.workdir / "gunicorn.log", workers=self.args.workers,
+                           corpus_root=corpora.marked) as server:
+            self.log(f"gunicorn on {server.base} with {len(server.worker_pids())} workers "
+                     f"(log {server.log})")
+            self.steady(server)
+            self.reindex_under_load(server, corpora)
+            self.kills_under_load(server, corpora)
+        self.check_server_log(self.workdir / "gunicorn.log")
+        for problem in self.problems:
+            self.log(f"PROBLEM: {problem}")
+        errors = sum(1 for s in self.samples if s.error)
+        self.log(summary(self.samples))
+        if not self.problems and not self.args.keep and not self.args.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return 1 if errors or self.problems else 0
+
+
+def parse_args(argv: list[str] | None = None):
+    parser = argparse.ArgumentParser(prog="python -m soak.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60, help="length of the load and reindex phases")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--kills", type=int, default=20, help="reindexes to SIGKILL")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="upper bound per phase")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
+    parser.add_argument("--workdir", default=None, help="keep corpora, index and log here (default: a temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir even when all is well")
+    parser.add_argument("--seed", type=int, default=8)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return Run(parse_args(argv)).main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Hostile records for the reliability tests: markup, script, event attributes and javascript: URLs in every
+field a page, facet, feed or export shows, plus values a spreadsheet would run as formulas."""
+from __future__ import annotations
+
+from corpus.model import ArchiveRef, DateRange, Document, document_id
+
+COLLECTION = "rel-hostile"
+SCRIPT = "<script>alert('pwned')</script>"
+IMG = '<img src=x onerror="alert(1)">'
+LINK = '<a href="javascript:alert(2)">click</a>'
+SVG = "<svg/onload=alert(3)>"
+PAYLOADS = (SCRIPT, IMG, LINK, SVG, '" onmouseover="alert(4)', "javascript:alert(5)")
+FORMULAS = ('=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2)")
+
+
+def hostile_documents() -> list[Document]:
+    """Two documents whose every displayed field carries a payload; words 'quagga' make them easy to find."""
+    docs = []
+    for number, payload in enumerate(PAYLOADS[:2], start=1):
+        docs.append(Document(
+            id=document_id(COLLECTION, str(number)), collection=COLLECTION, number=str(number),
+            title=f"{payload} quagga telegram {LINK}", doc_type="telegram",
+            date=DateRange("1951-07-10", "1951-07-10", f"10 July 1951 {SVG}", "day"),
+            senders=(f"{SCRIPT} Mallory",), recipients=(FORMULAS[0],), via=(IMG,),
+            senders_raw=(f"{SCRIPT} Mallory",), recipients_raw=(FORMULAS[0],),
+            classification="Top Secret", archive=ArchiveRef(repository=f"AP RF {IMG}", raw=LINK),
+            translator=f"{SVG} translator", language="en", people=(f"Eve {IMG}",), places=(f"Atlantis {SVG}",),
+            body=f"The quagga armistice note. {' and '.join(PAYLOADS)} and {FORMULAS[1]} end of quagga note."))
+    for number, formula in enumerate(FORMULAS, start=3):
+        docs.append(Document(
+            id=document_id(COLLECTION, str(number)), collection=COLLECTION, number=str(number),
+            title=f"{formula} quagga", doc_type="note", senders=(formula,),
+            date=DateRange("1951-08-01", "1951-08-01", "1 August 1951", "day"),
+            body=f"A quagga note, number {number}.", language="en"))
+    return docs
