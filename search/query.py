@@ -105,9 +105,21 @@ class _Node:
     distance: int = 1
 
 
+MAX_NESTING = 24  # brackets and NOT/-/+ prefixes inside each other; deeper input is read as plain words
+
+
 class _Parser:
     def __init__(self, tokens: list[_Tok]):
-        self.tokens, self.i, self.problems = tokens, 0, []
+        self.tokens, self.i, self.problems, self.nesting = tokens, 0, [], 0
+
+    def _nest(self) -> bool:
+        """Count one level of nesting; False (and a problem) once the input nests deeper than is sensible."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            self.problems.append("brackets or operators nested too deeply")
+            self.i = len(self.tokens)
+            return False
+        return True
 
     def peek(self) -> _Tok | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -143,7 +155,7 @@ class _Parser:
                 self.problems.append("'OR' missing a side")
                 left = left or right
                 continue
-            left = _Node("or", children=[left, right])
+            left = _chain("or", left, right)
         return left
 
     def and_(self) -> _Node | None:
@@ -155,12 +167,14 @@ class _Parser:
                 self.problems.append("'AND' missing a side")
                 left = left or right
                 continue
-            left = _Node("and", children=[left, right])
+            left = _chain("and", left, right)
         return left
 
     def unary(self) -> _Node | None:
         tok = self.peek()
         if tok is None:
+            return None
+        if tok.kind in ("op", "sign") and tok.text in ("NOT", "-", "+") and not self._nest():
             return None
         if (tok.kind == "op" and tok.text == "NOT") or (tok.kind == "sign" and tok.text == "-"):
             self.take()
@@ -183,6 +197,8 @@ class _Parser:
             return None
         self.take()
         if tok.kind == "lparen":
+            if not self._nest():
+                return None
             inner = self.seq(1)
             if self.peek() is None:
                 self.problems.append("an unmatched '('")
@@ -205,6 +221,14 @@ class _Parser:
             inner = tok.text[1:-1] if closed else tok.text[1:]
             return _leaf("phrase", inner, field_name)
         return _word_node(tok.text, field_name)
+
+
+def _chain(kind: str, left: _Node, right: _Node) -> _Node:
+    """a OR b OR c as one node with three children, so long chains never nest deeply."""
+    if left.kind == kind:
+        left.children.append(right)
+        return left
+    return _Node(kind, children=[left, right])
 
 
 def _leaf(kind: str, text: str, field_name: str) -> _Node:

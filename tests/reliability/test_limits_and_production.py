@@ -41,7 +41,7 @@ def test_a_long_query_is_cut_with_a_notice(client):
 
 
 def test_a_search_over_its_time_budget_answers_503_and_the_next_one_works(rel_index, monkeypatch):
-    app = create_app({"INDEX": str(rel_index), "TESTING": True, "REQUEST_DEADLINE": 0.3})
+    app = create_app({"INDEX": str(rel_index), "TESTING": True, "REQUEST_DEADLINE": 1.5})  # room for a cold searcher on a busy CI machine
     client = app.test_client()
     assert client.get("/api/search?q=Stalin").status_code == 200
     first = app.extensions["kwarchive.searcher"]
@@ -55,14 +55,14 @@ def test_a_search_over_its_time_budget_answers_503_and_the_next_one_works(rel_in
     monkeypatch.setattr(Searcher, "search", slow_search)
     started = time.perf_counter()
     response = client.get("/api/search?q=slow")
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 4
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert "took too long" in response.get_json()["error"]["message"]
     page = client.get("/search?q=slow")
     assert page.status_code == 503 and b"The search took too long" in page.data
     assert "kwarchive.searcher" not in app.extensions or app.extensions["kwarchive.searcher"] is not first
     assert client.get("/api/search?q=Stalin").status_code == 200  # a fresh Searcher answers
-    time.sleep(0.4)  # the timer was stopped: nothing fires after the request
+    time.sleep(1.6)  # the timer was stopped: nothing fires after the request
     assert client.get("/healthz").status_code == 200
 
 

@@ -137,3 +137,10 @@ def test_malformed_queries_answer(tiny, q):
 @given(st.text(max_size=200))
 def test_any_query_answers(tiny, q):
     tiny.search(SearchRequest.from_args({"q": [q]})).to_dict()
+
+
+@pytest.mark.parametrize("q", ["(" * 300 + "Shtykov", "NOT " * 400 + "Shtykov", " OR ".join(["Shtykov"] * 600),
+                               "+" * 300 + "Shtykov", "Shtykov" + ")" * 300])
+def test_deep_or_long_operator_chains_are_read_as_words(tiny, q):
+    result = tiny.search(SearchRequest(q=q))
+    assert result.total >= 1
