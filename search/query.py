@@ -21,8 +21,9 @@ from dataclasses import dataclass, field as dataclass_field
 from typing import Callable
 
 from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
 
-from index.analysis import fold_word
+from index.analysis import ENTITY_PREFIX, AuthorityFilter, fold_word
 
 TEXT_FIELDS = ("title", "body")
 FIELD_ALIASES = {
@@ -223,6 +224,35 @@ class _Parser:
         return _word_node(tok.text, field_name)
 
 
+def _fuzzy_entities(analyzer, folded: str, distance: int) -> list[str]:
+    """Entity tokens of authority names spelt within `distance` of the word: Vishinski~ finds every Vyshinsky."""
+    names = _one_word_names(analyzer)
+    return sorted({key for form, key in names.items()
+                   if abs(len(form) - len(folded)) <= distance and damerau_levenshtein(form, folded) <= distance})
+
+
+_NAMES_CACHE: dict[int, tuple[object, dict[str, str]]] = {}
+
+
+def _one_word_names(analyzer) -> dict[str, str]:
+    """Folded one-word authority forms → their entity token, once per analyzer (i.e. per index generation)."""
+    cached = _NAMES_CACHE.get(id(analyzer))
+    if cached is not None and cached[0] is analyzer:
+        return cached[1]
+    items = getattr(analyzer, "items", ())
+    authority = next((item for item in items if isinstance(item, AuthorityFilter)), None)
+    names: dict[str, str] = {}
+    for key, forms in (authority.entries if authority is not None else ()):
+        for form in forms:
+            words = re.split(r"[\s\-]+", form.strip())
+            folded = fold_word(words[0])[0] if len(words) == 1 else ""
+            if len(folded) >= 4:
+                names.setdefault(folded, f"{ENTITY_PREFIX}{key}")
+    _NAMES_CACHE.clear()
+    _NAMES_CACHE[id(analyzer)] = (analyzer, names)
+    return names
+
+
 def _chain(kind: str, left: _Node, right: _Node) -> _Node:
     """a OR b OR c as one node with three children, so long chains never nest deeply."""
     if left.kind == kind:
@@ -378,7 +408,9 @@ class _Compiler:
         if not folded:
             return None
         self.words.append(folded)
+        entities = _fuzzy_entities(self.analyzer, folded, node.distance)
         parts = [wq.FuzzyTerm(f, folded, maxdist=node.distance, prefixlength=1) for f in self.fields(node)]
+        parts += [wq.Term(f, entity) for f in self.fields(node) for entity in entities]
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def facet(self, node: _Node) -> wq.Query:

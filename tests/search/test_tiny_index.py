@@ -144,3 +144,12 @@ def test_any_query_answers(tiny, q):
 def test_deep_or_long_operator_chains_are_read_as_words(tiny, q):
     result = tiny.search(SearchRequest(q=q))
     assert result.total >= 1
+
+
+def test_fuzzy_reaches_every_spelling_of_a_name(tiny):
+    def found(q):
+        hits = tiny.search(SearchRequest(q=q)).hits
+        return {hit.id for hit in hits} | {v["id"] for hit in hits for v in hit.versions}
+
+    exact = found("Shtykov")
+    assert exact and exact <= found("Shtikof~")
