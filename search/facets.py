@@ -58,7 +58,22 @@ def histogram(starts: np.ndarray, ends: np.ndarray, window: tuple[int, int] | No
     s = np.clip(starts // 10000, y0, y1) - y0
     e = np.clip(ends // 10000, y0, y1) - y0
     counts = _overlap_counts(s, e, y1 - y0 + 1)
-    return {"unit": "year", "bins": [_year_bin(y0 + i, int(c)) for i, c in enumerate(counts)]}
+    keep = _without_long_gaps(counts)
+    return {"unit": "year", "bins": [_year_bin(y0 + i, int(c)) for i, c in enumerate(counts) if keep[i]]}
+
+
+def _without_long_gaps(counts: np.ndarray, longest: int = 2) -> np.ndarray:
+    """Drop runs of more than `longest` empty years (1954 … 1995 for a late article), so the war years stay wide."""
+    keep = np.ones(len(counts), dtype=bool)
+    run_start = None
+    for i, count in enumerate(list(counts) + [1]):
+        if count == 0 and run_start is None:
+            run_start = i
+        elif count != 0 and run_start is not None:
+            if i - run_start > longest:
+                keep[run_start:i] = False
+            run_start = None
+    return keep
 
 
 def _month_index(ymd):
