@@ -7,7 +7,10 @@ content hash changed.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
+import queue
 import shutil
 import time
 from dataclasses import dataclass
@@ -16,6 +19,9 @@ from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import PostingPool, SegmentWriter
 
 from corpus.loader import record_hash
 from index.analysis import analysis_fingerprint
@@ -27,6 +33,7 @@ from index.schema import document_fields, make_schema
 Progress = Callable[[int, int], None]
 LIMIT_MB = 256
 PARALLEL_FROM = 5000  # documents
+PROGRESS_EVERY = 50  # documents a worker indexes between progress reports
 
 
 @dataclass(frozen=True)
@@ -73,23 +80,98 @@ def _full(corpus, root: Path, progress: Progress | None, procs: int) -> BuildSum
     number, tmp = next_generation(root)
     try:
         index = whoosh_index.create_in(str(tmp), make_schema(corpus.authority))
-        writer = index.writer(limitmb=LIMIT_MB, procs=procs, multisegment=procs > 1)
-        hashes = {}
+        writer = FastSegmentWriter(index, limitmb=LIMIT_MB)
         try:
-            for done, doc in enumerate(documents, 1):
-                hashes[doc.id] = record_hash(doc)
-                writer.add_document(**document_fields(doc, hashes[doc.id]))
-                if progress:
-                    progress(done, len(documents))
+            if procs > 1 and len(documents) > 1:
+                segments, hashes = _write_parallel(index, documents, procs, progress)
+                writer._close_segment()
+            else:
+                hashes = _write_documents(writer, documents, progress)
+                segments = [writer._finalize_segment()]
+            writer._commit_toc(segments)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer._finish()
         generation = _seal(corpus, root, number, tmp, index, hashes, "full", started)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return _summary(generation, started, "full", added=len(documents))
+
+
+def _write_documents(writer, documents, progress: Progress | None) -> dict[str, str]:
+    """Add `documents` to `writer`; the content hash of each by id."""
+    hashes = {}
+    total = len(documents)
+    for done, doc in enumerate(documents, 1):
+        hashes[doc.id] = record_hash(doc)
+        writer.add_document(**document_fields(doc, hashes[doc.id]))
+        if progress:
+            progress(done, total)
+    return hashes
+
+
+def _write_parallel(index, documents, procs: int, progress: Progress | None):
+    """Each forked worker analyses a contiguous share of `documents` into a segment of its own.
+
+    The documents reach the workers by fork, not by pickling, and the field preparation happens in the workers,
+    so the parent only waits; it returns the segments (in document order) for one TOC, and the hashes.
+    """
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    share = -(-len(documents) // procs)
+    workers = [context.Process(target=_segment_worker, args=(index, documents[i * share:(i + 1) * share], i,
+                                                               results), daemon=True)
+               for i in range(procs) if documents[i * share:(i + 1) * share]]
+    for worker in workers:
+        worker.start()
+    try:
+        return _collect(results, workers, len(documents), progress)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _collect(results, workers, total: int, progress: Progress | None):
+    segments, hashes, done, finished = {}, {}, 0, 0
+    while finished < len(workers):
+        try:
+            kind, slot, payload = results.get(timeout=1.0)
+        except queue.Empty:
+            if any(w.exitcode not in (None, 0) for w in workers):
+                raise RuntimeError("an index worker died") from None
+            continue
+        if kind == "error":
+            raise RuntimeError(f"index worker failed: {payload}")
+        if kind == "progress":
+            done += payload
+            if progress:
+                progress(done, total)
+            continue
+        segments[slot], worker_hashes = payload
+        hashes.update(worker_hashes)
+        finished += 1
+    return [segments[slot] for slot in sorted(segments)], hashes
+
+
+def _segment_worker(index, documents, slot: int, results) -> None:
+    try:
+        writer = FastSegmentWriter(index, _lk=False, limitmb=LIMIT_MB)
+        reported = [0]
+
+        def report(done, _total):
+            if done - reported[0] >= PROGRESS_EVERY or done == len(documents):
+                results.put(("progress", slot, done - reported[0]))
+                reported[0] = done
+
+        hashes = _write_documents(writer, documents, report)
+        segment = writer._finalize_segment()
+        results.put(("segment", slot, (segment, hashes)))
+    except BaseException as exc:  # reported to the parent, which raises
+        results.put(("error", slot, f"{type(exc).__name__}: {exc}"))
 
 
 def _incremental(corpus, root: Path, live: Generation, progress: Progress | None) -> BuildSummary:
@@ -124,6 +206,114 @@ def _incremental(corpus, root: Path, live: Generation, progress: Progress | None
     added = sum(1 for doc in changed if doc.id not in old_hashes)
     return _summary(generation, started, "incremental", added=added, updated=len(changed) - added,
                     deleted=len(deleted))
+
+
+class _ChunkedPool(PostingPool):
+    """Whoosh's posting pool, spilling sorted runs as pickled chunks instead of one pickle call per posting,
+    and sizing postings with a cheaper estimate."""
+
+    CHUNK = 20000
+
+    def add(self, item):
+        self.currentsize += 150 + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    def _write_run(self, f, items):
+        chunk = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= self.CHUNK:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                chunk = []
+        if chunk:
+            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = pickle.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+class _Lengths:
+    """Field lengths of a just-written segment read once per field, not once per posting."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.columns: dict[str, list | None] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        column = self.columns.get(fieldname, False)
+        if column is False:
+            lengths = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = self.columns[fieldname] = None if lengths is None else [
+                byte_to_length(b) if b else None for b in (lengths[n] for n in range(self.reader.doc_count_all()))]
+        return default if column is None else column[docnum]
+
+
+class FastSegmentWriter(SegmentWriter):
+    """A SegmentWriter whose segment flush avoids Whoosh's per-posting overheads (see the two classes above);
+    the files it writes are the ones the stock writer would write."""
+
+    def __init__(self, ix, limitmb=128, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = _ChunkedPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+
+    def add_document(self, **fields):
+        """Whoosh's add_document for this project's schema (no spelling fields, vectors or `_boost` keywords),
+        with the postings sized and appended to the pool in bulk instead of one call each."""
+        self._check_state()
+        perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
+        current, size = pool.current, 0
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        perdocwriter.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if scorable:
+                            length += freq
+                        current.append((name, tbytes, docnum, weight, vbytes))
+                        size += 150 + 2 * len(tbytes) + len(vbytes or b"")
+                    pool.fieldnames.add(name)
+                perdocwriter.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        pool.currentsize += size
+        if pool.currentsize > pool.limit:
+            pool.save()
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if pdr:
+            pdr.close()
 
 
 def _link_index_files(source: Path, target: Path) -> None:
