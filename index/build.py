@@ -25,9 +25,10 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from corpus.loader import record_hash
 from index.analysis import analysis_fingerprint
-from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns
+from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns, segment_starts
 from index.generations import (META, Generation, build_lock, directory_size, live_generation, next_generation,
                                publish, remove_stale)
+from index.storage import open_whoosh
 from index.schema import document_fields, make_schema
 
 Progress = Callable[[int, int], None]
@@ -186,7 +187,8 @@ def _incremental(corpus, root: Path, live: Generation, progress: Progress | None
     number, tmp = next_generation(root)
     try:
         _link_index_files(live.path, tmp)
-        index = whoosh_index.open_dir(str(tmp))
+        index = open_whoosh(tmp)
+        kept = (old, segment_starts(index))
         writer = index.writer(limitmb=LIMIT_MB)
         try:
             for doc_id in deleted:
@@ -199,7 +201,7 @@ def _incremental(corpus, root: Path, live: Generation, progress: Progress | None
             writer.cancel()
             raise
         writer.commit()
-        generation = _seal(corpus, root, number, tmp, index, hashes, "incremental", started)
+        generation = _seal(corpus, root, number, tmp, index, hashes, "incremental", started, kept)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -327,10 +329,12 @@ def _link_index_files(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
-def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, started: float) -> Generation:
+def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, started: float,
+          kept: tuple = (None, None)) -> Generation:
+    """Write the columns (reusing `kept` = (previous columns, their segment starts)) and publish."""
     with index.reader() as reader:
         documents = reader.doc_count()
-        columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes)
+        columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes, *kept)
     save_columns(columns, tmp)
     meta = {
         "generation": number,

@@ -3,7 +3,8 @@
 Counting facets over a result set then needs no stored-field reads: for each facet a CSR pair
 (`offsets[docnum]:offsets[docnum+1]` slices `value_ids`) and a value table; `date_start`/`date_end` as int32
 (YYYYMMDD, 0 undated); `live` marks documents not deleted. Written at build time beside the index
-(`columns.npz` + `columns.json`) and rebuilt after every incremental update, since merges renumber documents.
+(`columns.npz` + `columns.json`); an incremental update carries unchanged segments' slices over and reads
+records only for new segments, since merges renumber documents.
 """
 from __future__ import annotations
 
@@ -73,13 +74,71 @@ class Columns:
         return {doc_id: n for n, doc_id in enumerate(self.ids) if doc_id}
 
 
-def compute_columns(reader, documents_by_id: dict, hashes: dict[str, str]) -> Columns:
-    """Columns for the index `reader` sees, taking values from the Document records it was built from."""
-    total = reader.doc_count_all()
-    id_column = reader.column_reader("id")
-    ids, live = [], np.zeros(total, dtype=bool)
-    for docnum in range(total):
-        if reader.is_deleted(docnum):
+def compute_columns(reader, documents_by_id: dict, hashes: dict[str, str],
+                    previous: "Columns | None" = None, previous_segments: dict[str, int] | None = None) -> Columns:
+    """Columns for the index `reader` sees, segment by segment.
+
+    A segment that was already in the previous generation (`previous_segments`: segment id → its first docnum
+    there) keeps its slice of `previous`, minus documents deleted since; only new segments (added documents,
+    or small segments Whoosh merged) are read from the Document records. That keeps an incremental update's
+    cost proportional to what changed, even though merges move documents to new docnums.
+    """
+    parts = []
+    for leaf, _offset in reader.leaf_readers():
+        start = (previous_segments or {}).get(leaf.segment().segid)
+        if previous is not None and start is not None:
+            parts.append(_kept_part(previous, start, leaf))
+        else:
+            parts.append(_fresh_part(leaf, documents_by_id, hashes))
+    return _join(parts)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Columns of one segment, with facet value ids local to `tables`."""
+
+    ids: list[str]
+    hashes: list[str]
+    live: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    facets: dict[str, tuple[tuple[str, ...], np.ndarray, np.ndarray]]  # name → (values, offsets, value_ids)
+
+
+def segment_starts(index) -> dict[str, int]:
+    """Segment id → first docnum, for the segments of a Whoosh index in TOC order (its docnum order)."""
+    starts, base = {}, 0
+    for segment in index._segments():
+        starts[segment.segid] = base
+        base += segment.doc_count_all()
+    return starts
+
+
+def _kept_part(previous: Columns, start: int, leaf) -> _Part:
+    count = leaf.doc_count_all()
+    stop = start + count
+    live = previous.live[start:stop].copy()
+    if leaf.has_deletions():
+        live[[n for n in leaf.segment().deleted_docs() if n < count]] = False
+    ids = [doc_id if alive else "" for doc_id, alive in zip(previous.ids[start:stop], live.tolist())]
+    hashes = [h if alive else "" for h, alive in zip(previous.content_hashes[start:stop], live.tolist())]
+    facets = {}
+    for name, facet in previous.facets.items():
+        offsets = facet.offsets[start:stop + 1]
+        entries = facet.value_ids[offsets[0]:offsets[-1]]
+        sizes = np.diff(offsets) * live
+        keep = np.repeat(live, np.diff(offsets))
+        facets[name] = (facet.values, _offsets(sizes), entries[keep])
+    dates = np.where(live, previous.date_start[start:stop], 0), np.where(live, previous.date_end[start:stop], 0)
+    return _Part(ids, hashes, live, dates[0].astype(np.int32), dates[1].astype(np.int32), facets)
+
+
+def _fresh_part(leaf, documents_by_id: dict, hashes: dict[str, str]) -> _Part:
+    count = leaf.doc_count_all()
+    id_column = leaf.column_reader("id")
+    ids, live = [], np.zeros(count, dtype=bool)
+    for docnum in range(count):
+        if leaf.is_deleted(docnum):
             ids.append("")
             continue
         ids.append(_text(id_column[docnum]))
@@ -89,23 +148,53 @@ def compute_columns(reader, documents_by_id: dict, hashes: dict[str, str]) -> Co
         raise IndexUnavailable("index holds documents the corpus does not have; rebuild it in full")
     starts = np.array([date_int(d.date.start) if d else 0 for d in docs], dtype=np.int32)
     ends = np.array([date_int(d.date.end) if d else 0 for d in docs], dtype=np.int32)
-    facets = {name: _facet(name, read, docs) for name, read in FACETS.items()}
-    content = tuple(hashes.get(doc_id, "") for doc_id in ids)
-    return Columns(tuple(ids), content, live, starts, ends, facets)
+    facets = {name: _facet_part(read, docs) for name, read in FACETS.items()}
+    return _Part(ids, [hashes.get(doc_id, "") for doc_id in ids], live, starts, ends, facets)
+
+
+def _facet_part(read, docs) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    table: dict[str, int] = {}
+    sizes, value_ids = [], []
+    for doc in docs:
+        values = read(doc) if doc else ()
+        value_ids.extend(table.setdefault(value, len(table)) for value in values)
+        sizes.append(len(values))
+    return tuple(table), _offsets(np.array(sizes, dtype=np.int64)), np.array(value_ids, dtype=np.int32)
+
+
+def _join(parts: list[_Part]) -> Columns:
+    """One Columns from the segments' parts in docnum order; each facet's value table keeps only used values."""
+    ids = tuple(doc_id for part in parts for doc_id in part.ids)
+    hashes = tuple(h for part in parts for h in part.hashes)
+    cat = lambda arrays, dtype: np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
+    live = cat([p.live for p in parts], bool)
+    starts, ends = cat([p.starts for p in parts], np.int32), cat([p.ends for p in parts], np.int32)
+    facets = {name: _join_facet(name, [p.facets[name] for p in parts]) for name in FACETS}
+    return Columns(ids, hashes, live, starts, ends, facets)
+
+
+def _join_facet(name: str, pieces) -> Facet:
+    table: dict[str, int] = {}
+    sizes, value_ids = [], []
+    for values, offsets, local_ids in pieces:
+        remap = np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int32)
+        value_ids.append(remap[local_ids] if len(local_ids) else local_ids.astype(np.int32))
+        sizes.append(np.diff(offsets))
+    value_ids = np.concatenate(value_ids).astype(np.int32) if value_ids else np.zeros(0, dtype=np.int32)
+    used = np.zeros(len(table), dtype=bool)
+    used[value_ids] = True
+    renumber = (np.cumsum(used) - 1).astype(np.int32)
+    values = tuple(value for value, keep in zip(table, used.tolist()) if keep)
+    sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+    return Facet(name, values, _offsets(sizes), renumber[value_ids])
+
+
+def _offsets(sizes: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(sizes))).astype(np.int32)
 
 
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def _facet(name: str, read, docs) -> Facet:
-    table: dict[str, int] = {}
-    offsets, value_ids = [0], []
-    for doc in docs:
-        for value in (read(doc) if doc else ()):
-            value_ids.append(table.setdefault(value, len(table)))
-        offsets.append(len(value_ids))
-    return Facet(name, tuple(table), np.array(offsets, dtype=np.int32), np.array(value_ids, dtype=np.int32))
 
 
 def save_columns(columns: Columns, directory: Path) -> None:
@@ -143,6 +232,6 @@ def load_columns(generation_dir: Path | str) -> Columns:
 
 def _write_json(path: Path, payload) -> None:
     with open(path, "w", encoding="utf-8") as out:
-        json.dump(payload, out, ensure_ascii=False)
+        out.write(json.dumps(payload, ensure_ascii=False))  # one-shot dumps uses the C encoder; dump() does not
         out.flush()
         os.fsync(out.fileno())

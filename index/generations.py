@@ -21,6 +21,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus.errors import IndexUnavailable, KwarchiveError
+from index.storage import open_whoosh
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -71,7 +72,7 @@ def live_generation(root: Path | str) -> Generation | None:
 def open_generation(generation: Generation):
     """Open and probe one generation (a reader is opened once, so missing or damaged segments show now)."""
     try:
-        index = whoosh_index.open_dir(str(generation.path))
+        index = open_whoosh(generation.path)
         index.reader().close()
         return index
     except Exception as exc:  # Whoosh raises many kinds (EmptyIndexError, pickle, OSError) for a damaged index

@@ -225,13 +225,23 @@ class _Parser:
 
 
 def _fuzzy_entities(analyzer, folded: str, distance: int) -> list[str]:
-    """Entity tokens of authority names spelt within `distance` of the word: Vishinski~ finds every Vyshinsky."""
+    """Entity tokens of authority names spelt within `distance` of the word: Vishinski~ finds every Vyshinsky.
+
+    Remembered per analyzer, since each word is compared with every authority form."""
     names = _one_word_names(analyzer)
-    return sorted({key for form, key in names.items()
-                   if abs(len(form) - len(folded)) <= distance and damerau_levenshtein(form, folded) <= distance})
+    remembered = _NAMES_CACHE[id(analyzer)][2]
+    found = remembered.get((folded, distance))
+    if found is None:
+        found = sorted({key for form, key in names.items()
+                        if abs(len(form) - len(folded)) <= distance and damerau_levenshtein(form, folded) <= distance})
+        if len(remembered) >= _FUZZY_REMEMBERED:
+            remembered.clear()
+        remembered[(folded, distance)] = found
+    return list(found)
 
 
-_NAMES_CACHE: dict[int, tuple[object, dict[str, str]]] = {}
+_NAMES_CACHE: dict[int, tuple[object, dict[str, str], dict]] = {}
+_FUZZY_REMEMBERED = 4096
 
 
 def _one_word_names(analyzer) -> dict[str, str]:
@@ -249,7 +259,7 @@ def _one_word_names(analyzer) -> dict[str, str]:
             if len(folded) >= 4:
                 names.setdefault(folded, f"{ENTITY_PREFIX}{key}")
     _NAMES_CACHE.clear()
-    _NAMES_CACHE[id(analyzer)] = (analyzer, names)
+    _NAMES_CACHE[id(analyzer)] = (analyzer, names, {})
     return names
 
 

@@ -366,7 +366,7 @@ class _Vector:
 
     def _multiterm(self, q, constant: bool):
         mask, score = self._empty()
-        for text in q._btexts(self.reader):
+        for text in self.snapshot.expand(q):
             docs, scores = self.term_scores(q.fieldname, text, q.boost)
             mask[docs] = True
             if not constant:
@@ -442,7 +442,10 @@ def _terms(snapshot: Snapshot, q: wq.Query) -> dict[str, list]:
     terms: dict[str, list] = {}
     for leaf in q.leaves():
         try:
-            expanded = leaf.expanded_terms(reader, phrases=True)
+            if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+                expanded = [(leaf.fieldname, text) for text in snapshot.expand(leaf)]
+            else:
+                expanded = leaf.expanded_terms(reader, phrases=True)
         except Exception:  # an expansion the reader cannot do must not cost the results
             continue
         for fieldname, text in expanded:

@@ -7,6 +7,7 @@ vectorised work over them.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +29,7 @@ FACET_FIELDS = {
 }
 NAME_FIELDS = ("senders", "recipients", "people", "places")
 TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
+EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -65,10 +67,18 @@ class Snapshot:
 
     def __init__(self, generation: Generation):
         self.generation = generation
+        self._lock = threading.Lock()
         self.index = open_generation(generation)
         self.searcher = self.index.searcher()
         self.reader = self.searcher.reader()
-        self.columns: Columns = load_columns(generation.path)
+        # The index files stay open while the snapshot lives (plain reads, see `open_whoosh`): closed with it,
+        # however it goes, and at once when the generation turns out damaged (it is retried per request).
+        self._finalizer = weakref.finalize(self, self.searcher.close)
+        try:
+            self.columns: Columns = load_columns(generation.path)
+        except BaseException:
+            self._finalizer()
+            raise
         self.size = len(self.columns.ids)
         self.facets = {name: FacetColumn.of(self.columns.facets[fieldname])
                        for name, fieldname in FACET_FIELDS.items()}
@@ -78,9 +88,10 @@ class Snapshot:
         self.authority = authority_of(self.analyzer)
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = SpanCache()
+        self._expansions: OrderedDict = OrderedDict()
 
     def close(self) -> None:
-        self.searcher.close()
+        self._finalizer()
 
     @cached_property
     def groups(self) -> np.ndarray:
@@ -126,6 +137,22 @@ class Snapshot:
         ids = np.array(cols.ids, dtype=object)[dated]
         order = np.lexsort((ids, cols.date_end[dated], cols.date_start[dated]))
         return dated[order]
+
+    def expand(self, q) -> tuple:
+        """The index terms a prefix, wildcard or fuzzy term stands for, walked once per generation and
+        remembered (a query may repeat one, and the scorer and the highlighter both need them)."""
+        key = (type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
+        with self._lock:
+            found = self._expansions.get(key)
+            if found is not None:
+                self._expansions.move_to_end(key)
+                return found
+        found = tuple(q._btexts(self.reader))
+        with self._lock:
+            self._expansions[key] = found
+            if len(self._expansions) > EXPANSIONS_KEPT:
+                self._expansions.popitem(last=False)
+        return found
 
     def value_ids(self, facet: str, raw: str) -> list[int]:
         """Ids of the facet values a user's value stands for: through the authority for names, else folded."""
@@ -277,7 +304,8 @@ def _blocks(matcher, values: bool):
         if values:
             vals.append(matcher.value())
         matcher.next()
-    yield ids, weights, vals
+    if ids:  # a segment whose every posting is deleted has no block at all
+        yield ids, weights, vals
 
 
 class SpanCache(OrderedDict):
