@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import sqlite3
+import time
 from pathlib import Path
 
 from bench.queries import COUNTED_FACETS, DATE_FROM, DATE_TO, FACET_FILTERS, KINDS, PER_PAGE
@@ -21,7 +22,21 @@ def machine() -> dict:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "python_loop_ms": python_speed_ms(),
     }
+
+
+def python_speed_ms(iterations: int = 2_000_000) -> float:
+    """Milliseconds for a fixed pure-Python loop (best of three): shared machines of the same name differ by
+    2x or more from day to day, and this says which kind of day a run had, so runs can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(iterations):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def _cpu_model() -> str:
@@ -57,7 +72,8 @@ def markdown(results: dict) -> str:
     parts = [
         "# Benchmark: kwarchive against SQLite FTS5",
         "",
-        f"{m['date']} · {m['cpu']} ({m['cores']} cores) · Python {m['python']} · SQLite {m['sqlite']} · "
+        f"{m['date']} · {m['cpu']} ({m['cores']} cores; 2M-step Python loop {m.get('python_loop_ms', '?')} ms) · "
+        f"Python {m['python']} · SQLite {m['sqlite']} · "
         f"`{results['command'].strip()}` ({results['mode']}, seed {results['seed']}, {results['seconds']} s)",
         "",
         "Mean body length of the scaled corpus (characters): " + (", ".join(

@@ -1,7 +1,7 @@
 """Hit and SearchResult: frozen, and `to_dict()` is exactly the `/api/search` JSON body (see docs/CONTRACTS.md)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -27,9 +27,15 @@ class Hit:
     snippet: str  # HTML
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["senders"], d["recipients"], d["versions"] = list(self.senders), list(self.recipients), list(self.versions)
+        """Built field by field: `asdict` deep-copies recursively and cost a third of an API request's time."""
+        d = {name: getattr(self, name) for name in _HIT_FIELDS}
+        d["date"] = dict(self.date)
+        d["senders"], d["recipients"] = list(self.senders), list(self.recipients)
+        d["versions"] = [dict(version) for version in self.versions]
         return d
+
+
+_HIT_FIELDS = tuple(f.name for f in fields(Hit))
 
 
 @dataclass(frozen=True)
