@@ -23,6 +23,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
+from corpus.errors import IndexUnavailable
 from corpus.loader import record_hash
 from index.analysis import analysis_fingerprint
 from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns, segment_starts
@@ -57,7 +58,7 @@ def build_full(corpus, root: Path | str, progress: Progress | None = None, *, pr
     """
     root = Path(root)
     if procs is None:
-        procs = (os.cpu_count() or 1) if len(corpus.documents) >= PARALLEL_FROM else 1
+        procs = _default_procs(corpus)
     with build_lock(root):
         remove_stale(root)
         return _full(corpus, root, progress, procs)
@@ -65,14 +66,23 @@ def build_full(corpus, root: Path | str, progress: Progress | None = None, *, pr
 
 def build_incremental(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
     """Re-index only changed, new and removed documents; falls back to a full build when there is no usable
-    live generation or the analysis (the authority's forms) changed."""
+    live generation, its columns are unreadable or older, or the analysis (the authority's forms) changed."""
     root = Path(root)
     with build_lock(root):
         remove_stale(root)
         live = live_generation(root)
         if live is None or live.meta.get("analysis") != analysis_fingerprint(corpus.authority):
-            return _full(corpus, root, progress, 1)
-        return _incremental(corpus, root, live, progress)
+            return _full(corpus, root, progress, _default_procs(corpus))
+        try:
+            previous = load_columns(live.path)
+        except IndexUnavailable:  # unreadable or older columns: nothing to carry over
+            return _full(corpus, root, progress, _default_procs(corpus))
+        return _incremental(corpus, root, live, previous, progress)
+
+
+def _default_procs(corpus) -> int:
+    """Every core when the corpus is large enough for the workers' start-up to pay off."""
+    return (os.cpu_count() or 1) if len(corpus.documents) >= PARALLEL_FROM else 1
 
 
 def _full(corpus, root: Path, progress: Progress | None, procs: int) -> BuildSummary:
@@ -175,9 +185,8 @@ def _segment_worker(index, documents, slot: int, results) -> None:
         results.put(("error", slot, f"{type(exc).__name__}: {exc}"))
 
 
-def _incremental(corpus, root: Path, live: Generation, progress: Progress | None) -> BuildSummary:
+def _incremental(corpus, root: Path, live: Generation, old, progress: Progress | None) -> BuildSummary:
     started = time.perf_counter()
-    old = load_columns(live.path)
     old_hashes = {doc_id: h for doc_id, h in zip(old.ids, old.content_hashes) if doc_id}
     hashes = {doc.id: record_hash(doc) for doc in corpus.documents}
     changed = [doc for doc in corpus.documents if old_hashes.get(doc.id) != hashes[doc.id]]

@@ -20,6 +20,8 @@ from index.schema import FACETS, date_int
 
 ARRAYS = "columns.npz"
 TABLES = "columns.json"
+# Every facet, plus each document's version links (grouping versions at query time needs no postings walk).
+LISTS = FACETS | {"versions": lambda doc: doc.versions}
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _fresh_part(leaf, documents_by_id: dict, hashes: dict[str, str]) -> _Part:
         raise IndexUnavailable("index holds documents the corpus does not have; rebuild it in full")
     starts = np.array([date_int(d.date.start) if d else 0 for d in docs], dtype=np.int32)
     ends = np.array([date_int(d.date.end) if d else 0 for d in docs], dtype=np.int32)
-    facets = {name: _facet_part(read, docs) for name, read in FACETS.items()}
+    facets = {name: _facet_part(read, docs) for name, read in LISTS.items()}
     return _Part(ids, [hashes.get(doc_id, "") for doc_id in ids], live, starts, ends, facets)
 
 
@@ -169,7 +171,7 @@ def _join(parts: list[_Part]) -> Columns:
     cat = lambda arrays, dtype: np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
     live = cat([p.live for p in parts], bool)
     starts, ends = cat([p.starts for p in parts], np.int32), cat([p.ends for p in parts], np.int32)
-    facets = {name: _join_facet(name, [p.facets[name] for p in parts]) for name in FACETS}
+    facets = {name: _join_facet(name, [p.facets[name] for p in parts]) for name in LISTS}
     return Columns(ids, hashes, live, starts, ends, facets)
 
 
@@ -219,6 +221,10 @@ def load_columns(generation_dir: Path | str) -> Columns:
     directory = Path(generation_dir)
     try:
         tables = json.loads((directory / TABLES).read_text(encoding="utf-8"))
+        missing = sorted(set(LISTS) - set(tables["facets"]))
+        if missing:
+            raise IndexUnavailable(f"index columns in {directory} were written by an older kwarchive (no "
+                                   f"{', '.join(missing)}); run `kwarchive reindex`")
         with np.load(directory / ARRAYS) as arrays:
             facets = {
                 name: Facet(name, tuple(values), arrays[f"{name}__offsets"], arrays[f"{name}__ids"])

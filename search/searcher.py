@@ -176,7 +176,9 @@ class Searcher:
         if len(heads) == 0:
             return []
         terms = _terms(snapshot, match["parsed"].query)
-        spans = {f: collect_spans(snapshot.reader, f, terms.get(f, ()), heads, snapshot.spans)
+        postings = snapshot.postings
+        spans = {f: postings.spans(f, terms.get(f, ()), heads, snapshot.spans) if postings.has_offsets(f)
+                 else collect_spans(snapshot.reader, f, terms.get(f, ()), heads, snapshot.spans)
                  for f in TEXT_FIELDS}
         versions = snapshot.versions_of
         hits = []

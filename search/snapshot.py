@@ -21,6 +21,7 @@ from index.columns import Columns, Facet, load_columns
 from corpus.authority import Authority, AuthorityEntry
 from index.analysis import AuthorityFilter
 from index.generations import Generation, open_generation
+from search.snippets import collect_spans
 
 FACET_FIELDS = {
     "type": "doc_type", "sender": "senders", "recipient": "recipients", "person": "people", "place": "places",
@@ -29,9 +30,11 @@ FACET_FIELDS = {
 }
 NAME_FIELDS = ("senders", "recipients", "people", "places")
 TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
-EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
+EXPANSIONS_KEPT = 2048
+SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted by walking its postings  # prefix/wildcard/fuzzy expansions kept per generation
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
+_EMPTY_I32 = np.zeros(0, dtype=np.int32)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -95,24 +98,14 @@ class Snapshot:
 
     @cached_property
     def groups(self) -> np.ndarray:
-        """Version group of every docnum (the smallest docnum of its versions), from the `versions` postings."""
-        parent = np.arange(self.size, dtype=np.int64)
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = int(parent[x])
-            return x
-
-        for term in self.reader.lexicon("versions"):
-            other = self.docnum_by_id.get(term.decode("utf-8") if isinstance(term, bytes) else term)
-            if other is None:
-                continue
-            for docnum in self.reader.postings("versions", term).all_ids():
-                a, b = find(docnum), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-        return np.array([find(n) for n in range(self.size)], dtype=np.int64)
+        """Version group of every docnum: the smallest docnum among the documents linked to it by `versions`
+        (read from the columns; the links are symmetric in the corpus, but either direction joins)."""
+        versions = self.columns.facets["versions"]
+        targets = np.array([self.docnum_by_id.get(v, -1) for v in versions.values], dtype=np.int64)
+        owners = np.repeat(np.arange(self.size, dtype=np.int64), np.diff(versions.offsets))
+        linked = targets[versions.value_ids] if len(versions.value_ids) else np.zeros(0, dtype=np.int64)
+        keep = linked >= 0
+        return _components(self.size, owners[keep], linked[keep])
 
     @cached_property
     def versions_of(self) -> dict[int, list[int]]:
@@ -232,32 +225,78 @@ class Postings:
 
     def positions(self, fieldname: str, text) -> np.ndarray:
         """Sorted docnum << 32 | position of every occurrence of one term, for phrase matching."""
+        if self.has_offsets(fieldname):
+            return self.occurrences(fieldname, text)[0]
         key = ("p", fieldname, text)
         found = self._recall(key)
         if found is not None:
             return found
         fmt = self.schema[fieldname].format
-        fast = hasattr(fmt, "_triples")
         docs, positions = [], []
         for leaf, offset in self.leaves:
             if (fieldname, text) not in leaf:
                 continue
             for block_ids, _, values in _blocks(leaf.postings(fieldname, text), values=True):
-                ids = np.asarray(block_ids, dtype=np.int64) + offset
-                if fast:
-                    counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
-                    flat = np.frombuffer(b"".join(values), dtype=np.int32)
-                    starts = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
-                    rows = np.repeat(starts + 1, counts) + 3 * _ranks(counts)
-                    positions.append(flat[rows].astype(np.int64))
-                else:
-                    decoded = [fmt.decode_positions(v) for v in values]
-                    counts = np.array([len(d) for d in decoded], dtype=np.int64)
-                    positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
-                docs.append(np.repeat(ids, counts))
-        # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
+                decoded = [fmt.decode_positions(v) for v in values]
+                docs.append(np.repeat(np.asarray(block_ids, dtype=np.int64) + offset, [len(d) for d in decoded]))
+                positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
         keys = (np.concatenate(docs) << 32) | np.concatenate(positions) if docs else _EMPTY_I
         return self._remember(key, keys, keys.nbytes + 200)
+
+    def has_offsets(self, fieldname: str) -> bool:
+        """Whether the field's postings values are this project's flat (pos, startchar, endchar) triples."""
+        return hasattr(self.schema[fieldname].format, "_triples")
+
+    def occurrences(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(docnum << 32 | position, startchar, endchar) of every occurrence of one term, sorted by the first;
+        decoded block by block with numpy from the flat triples (fields with `has_offsets` only)."""
+        key = ("o", fieldname, text)
+        found = self._recall(key)
+        if found is not None:
+            return found
+        docs, rows = [], []
+        for leaf, offset in self.leaves:
+            if (fieldname, text) not in leaf:
+                continue
+            for block_ids, _, values in _blocks(leaf.postings(fieldname, text), values=True):
+                counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
+                flat = np.frombuffer(b"".join(values), dtype=np.int32)
+                heads = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
+                at = np.repeat(heads + 1, counts) + 3 * _ranks(counts)
+                rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])))
+                docs.append(np.repeat(np.asarray(block_ids, dtype=np.int64) + offset, counts))
+        if not docs:
+            return self._remember(key, (_EMPTY_I, _EMPTY_I32, _EMPTY_I32), 200)
+        # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
+        triples = np.concatenate(rows, axis=1)
+        keys = (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
+        found = (keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2]))
+        return self._remember(key, found, keys.nbytes * 2 + 200)
+
+    def spans(self, fieldname: str, texts, docnums, walked=None) -> dict[int, list[tuple[int, int]]]:
+        """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.
+
+        A term in at most `SPAN_ARRAYS_MAX_DOCS` documents has all its occurrences decoded into arrays once
+        (cheap for it) and each page is a slice of them; a commoner term would cost seconds to decode at
+        100,000 documents, so its postings are walked to the wanted documents only (`collect_spans`,
+        remembering into `walked`).
+        """
+        wanted = np.unique(np.asarray(docnums, dtype=np.int64))
+        spans: dict[int, list[tuple[int, int]]] = {int(d): [] for d in wanted}
+        for text in texts:
+            if self._recall(("o", fieldname, text)) is None and \
+                    len(self.term(fieldname, text)[0]) > SPAN_ARRAYS_MAX_DOCS:
+                for docnum, found in collect_spans(self.reader, fieldname, [text], wanted, walked).items():
+                    spans[docnum].extend(found)
+                continue
+            keys, starts, ends = self.occurrences(fieldname, text)
+            if len(keys) == 0:
+                continue
+            low, high = np.searchsorted(keys, wanted << 32), np.searchsorted(keys, (wanted + 1) << 32)
+            for docnum, a, b in zip(wanted.tolist(), low.tolist(), high.tolist()):
+                if b > a:
+                    spans[docnum].extend(zip(starts[a:b].tolist(), ends[a:b].tolist()))
+        return spans
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """The field length Whoosh's BM25 uses (byte-quantised) for every docnum."""
@@ -272,11 +311,37 @@ class Postings:
                     parts.append(np.array([leaf.doc_field_length(d, fieldname) or 0 for d in range(count)],
                                           dtype=np.float32))
                 else:
-                    codes = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
-                    parts.append(_BYTE_LENGTHS[codes])
+                    parts.append(_BYTE_LENGTHS[_length_codes(column, count)])
             found = np.concatenate(parts) if parts else _EMPTY_F
             self._lengths[fieldname] = found
         return found
+
+
+def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For every node of the graph with edges a[i]–b[i], the smallest node of its connected component:
+    minimum labels pushed across the edges, with pointer jumping, until nothing changes (a few rounds for
+    version groups, which are small)."""
+    labels = np.arange(size, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[a], labels[b])
+        fresh = labels.copy()
+        np.minimum.at(fresh, a, low)
+        np.minimum.at(fresh, b, low)
+        fresh = fresh[fresh]
+        if np.array_equal(fresh, labels):
+            return labels
+        labels = fresh
+
+
+def _length_codes(column, count: int) -> np.ndarray:
+    """The byte-coded field lengths of one segment: one read of Whoosh's fixed one-byte column when it is one
+    (documents past its end have length 0), else one lookup per document."""
+    if getattr(column, "_fixedlen", None) == 1 and hasattr(column, "_dbfile"):
+        stored = min(column._count, count)
+        codes = np.zeros(count, dtype=np.uint8)
+        codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        return codes
+    return np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:

@@ -51,3 +51,24 @@ def test_incremental_columns_equal_a_full_computation_across_merges(tmp_path):
             assert used == set(range(len(facet.values)))
         segment_counts.append(len(whoosh_index.open_dir(str(live.path))._segments()))
     assert any(after < before for before, after in zip(segment_counts, segment_counts[1:]))  # Whoosh merged
+
+
+def test_columns_from_an_older_kwarchive_ask_for_a_reindex_and_incremental_rebuilds_in_full(tmp_path):
+    import json
+
+    import pytest
+
+    from corpus.errors import IndexUnavailable
+
+    documents = small_documents()
+    build_full(FixtureCorpus(documents), tmp_path)
+    tables_path = live_generation(tmp_path).path / "columns.json"
+    tables = json.loads(tables_path.read_text(encoding="utf-8"))
+    del tables["facets"]["versions"]
+    tables_path.write_text(json.dumps(tables), encoding="utf-8")
+    with pytest.raises(IndexUnavailable, match="older kwarchive.*kwarchive reindex"):
+        load_columns(live_generation(tmp_path).path)
+    documents[0] = changed(documents[0], body="An edited body.")
+    summary = build_incremental(FixtureCorpus(documents), tmp_path)
+    assert summary.mode == "full" and summary.documents == len(documents)
+    assert "versions" in load_columns(live_generation(tmp_path).path).facets

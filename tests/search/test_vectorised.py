@@ -25,3 +25,34 @@ def test_postings_arrays_are_cached_per_generation(tiny):
     first = snapshot.postings.term("body", "armistice")
     assert snapshot.postings.term("body", "armistice") is first
     assert len(first[0]) == len(first[1])
+
+
+@pytest.mark.parametrize("text", ["armistice", "Stalin telegram", "Shtikov", "armist*", "김일성", '"armistice talks"'])
+def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeypatch):
+    from search import snapshot as snapshot_module
+    from search.searcher import TEXT_FIELDS, _terms
+    from search.snippets import collect_spans
+
+    snapshot = tiny._current()
+    query = parse_query(text, snapshot.analyzer, snapshot.resolve_field_value).query
+    terms = _terms(snapshot, query)
+    docnums = np.flatnonzero(snapshot.columns.live)
+    compared = 0
+    for field in TEXT_FIELDS:
+        assert snapshot.postings.has_offsets(field)
+        walked = collect_spans(snapshot.reader, field, terms.get(field, ()), docnums)
+        for limit in (0, 10**9):  # every term walked, then every term from its decoded arrays
+            monkeypatch.setattr(snapshot_module, "SPAN_ARRAYS_MAX_DOCS", limit)
+            fast = snapshot.postings.spans(field, terms.get(field, ()), docnums)
+            assert {d: sorted(s) for d, s in fast.items()} == {d: sorted(s) for d, s in walked.items()}
+        compared += sum(len(s) for s in walked.values())
+    assert compared > 0
+    assert all(snapshot.postings._recall(("o", f, t)) is not None for f, ts in terms.items() for t in ts)
+
+
+def test_version_groups_are_connected_components_labelled_by_their_smallest_docnum():
+    from search.snapshot import _components
+
+    a, b = np.array([5, 3, 1, 7], dtype=np.int64), np.array([3, 7, 2, 6], dtype=np.int64)  # a chain 5-3-7-6
+    assert _components(9, a, b).tolist() == [0, 1, 1, 3, 4, 3, 3, 3, 8]
+    assert _components(3, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == [0, 1, 2]
