@@ -30,8 +30,8 @@ FACET_FIELDS = {
 }
 NAME_FIELDS = ("senders", "recipients", "people", "places")
 TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
-EXPANSIONS_KEPT = 2048
-SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted by walking its postings  # prefix/wildcard/fuzzy expansions kept per generation
+EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
+SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted by walking its postings
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 _EMPTY_I32 = np.zeros(0, dtype=np.int32)
@@ -205,6 +205,13 @@ class Postings:
             self._cache.move_to_end(key)
             return found[0]
 
+    def _blocks_of(self, fieldname: str, text, values: bool):
+        """(global docnums int64, weights, values) per postings block of one term, over every segment with it."""
+        for leaf, offset in self.leaves:
+            if (fieldname, text) in leaf:
+                for ids, weights, vals in _blocks(leaf.postings(fieldname, text), values=values):
+                    yield np.asarray(ids, dtype=np.int64) + offset, weights, vals
+
     def term(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(sorted docnums int64, weights float32) of one term; empty arrays when the index lacks it."""
         key = ("t", fieldname, text)
@@ -212,13 +219,9 @@ class Postings:
         if found is not None:
             return found
         ids, weights = [], []
-        for leaf, offset in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            matcher = leaf.postings(fieldname, text)
-            for block_ids, block_weights, _ in _blocks(matcher, values=False):
-                ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(block_weights, dtype=np.float32))
+        for block_ids, block_weights, _ in self._blocks_of(fieldname, text, values=False):
+            ids.append(block_ids)
+            weights.append(np.asarray(block_weights, dtype=np.float32))
         docs = np.concatenate(ids) if ids else _EMPTY_I
         result = (docs, np.concatenate(weights) if weights else _EMPTY_F)
         return self._remember(key, result, docs.nbytes * 3 // 2 + 200)
@@ -233,13 +236,10 @@ class Postings:
             return found
         fmt = self.schema[fieldname].format
         docs, positions = [], []
-        for leaf, offset in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            for block_ids, _, values in _blocks(leaf.postings(fieldname, text), values=True):
-                decoded = [fmt.decode_positions(v) for v in values]
-                docs.append(np.repeat(np.asarray(block_ids, dtype=np.int64) + offset, [len(d) for d in decoded]))
-                positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
+        for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
+            decoded = [fmt.decode_positions(v) for v in values]
+            docs.append(np.repeat(block_ids, [len(d) for d in decoded]))
+            positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
         keys = (np.concatenate(docs) << 32) | np.concatenate(positions) if docs else _EMPTY_I
         return self._remember(key, keys, keys.nbytes + 200)
 
@@ -255,16 +255,13 @@ class Postings:
         if found is not None:
             return found
         docs, rows = [], []
-        for leaf, offset in self.leaves:
-            if (fieldname, text) not in leaf:
-                continue
-            for block_ids, _, values in _blocks(leaf.postings(fieldname, text), values=True):
-                counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
-                flat = np.frombuffer(b"".join(values), dtype=np.int32)
-                heads = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
-                at = np.repeat(heads + 1, counts) + 3 * _ranks(counts)
-                rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])))
-                docs.append(np.repeat(np.asarray(block_ids, dtype=np.int64) + offset, counts))
+        for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
+            counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
+            flat = np.frombuffer(b"".join(values), dtype=np.int32)
+            heads = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
+            at = np.repeat(heads + 1, counts) + 3 * _ranks(counts)
+            rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])))
+            docs.append(np.repeat(block_ids, counts))
         if not docs:
             return self._remember(key, (_EMPTY_I, _EMPTY_I32, _EMPTY_I32), 200)
         # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
