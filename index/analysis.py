@@ -421,8 +421,9 @@ class IcuAnalyzer(CompositeAnalyzer):
     """The analysis chain as one Whoosh analyzer, plus `postings(value)`: the same index-time tokens
     computed in one loop with per-word results cached, for `OffsetsFormat` to index without Token objects."""
 
-    def postings(self, value: str, start_pos: int = 0, start_char: int = 0) -> dict[str, list]:
-        """{token text: [(pos, startchar, endchar), …]} exactly as the chain emits them in index mode."""
+    def postings(self, value: str, start_pos: int = 0, start_char: int = 0) -> dict[str, list[int]]:
+        """{token text: [pos, startchar, endchar, pos, startchar, endchar, …]} exactly as the chain emits them in
+        index mode; flat, so the postings format packs each list with one C call."""
         seen: dict[str, list] = {}
         authority = self.items[-1] if isinstance(self.items[-1], AuthorityFilter) else None
         words = []  # (pos, startchar, endchar, bases) for entity matching
@@ -442,20 +443,28 @@ class IcuAnalyzer(CompositeAnalyzer):
                 continue
             text, trim, bigrams, translits, stem, bases = info
             sc, ec = start_char + s, start_char + e - trim
-            seen.setdefault(text, []).append((pos, sc, ec))
+            occurrences = seen.get(text)  # get-then-add: setdefault would build a list per word
+            if occurrences is None:
+                seen[text] = [pos, sc, ec]
+            else:
+                occurrences += (pos, sc, ec)
             if bigrams:
                 aligned = ec - sc == len(text)
                 for i, bigram in enumerate(bigrams):
-                    seen.setdefault(bigram, []).append((pos + i, sc + i, sc + i + 2) if aligned else (pos + i, sc, ec))
+                    seen.setdefault(bigram, []).extend((pos + i, sc + i, sc + i + 2) if aligned else (pos + i, sc, ec))
             for latin in translits:
-                seen.setdefault(latin, []).append((pos, sc, ec))
+                seen.setdefault(latin, []).extend((pos, sc, ec))
             if stem is not None:
-                seen.setdefault(stem, []).append((pos, sc, ec))
+                occurrences = seen.get(stem)
+                if occurrences is None:
+                    seen[stem] = [pos, sc, ec]
+                else:
+                    occurrences += (pos, sc, ec)
             words.append((pos, sc, ec, bases))
             pos += len(bigrams) or 1
         if authority is not None and words:
             for key, epos, estart, eend in authority.mentions(words):
-                seen.setdefault(key, []).append((epos, estart, eend))
+                seen.setdefault(key, []).extend((epos, estart, eend))
         return seen
 
 

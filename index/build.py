@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import heapq
 import pickle
 import queue
 import shutil
 import time
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -21,7 +23,8 @@ from typing import Callable
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.util import random_name
+from whoosh.writing import SegmentWriter
 
 from corpus.errors import IndexUnavailable
 from corpus.loader import record_hash
@@ -219,70 +222,111 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
                     deleted=len(deleted))
 
 
-class _ChunkedPool(PostingPool):
-    """Whoosh's posting pool, spilling sorted runs as pickled chunks instead of one pickle call per posting,
-    and sizing postings with a cheaper estimate."""
+class _TermPool:
+    """The postings of a fresh segment, grouped by term as documents are added.
 
-    CHUNK = 20000
+    Whoosh's pool keeps one tuple per posting and sorts them all; here each (field, term) holds a flat list
+    `[docnum, weight, value, …]` in docnum order, so a spill sorts only the distinct terms and the final merge
+    joins whole posting lists. Runs spilled to temporary storage hold earlier documents than the ones after
+    them, so concatenating a term's lists in run order keeps its docnums ascending.
+    """
+
+    CHUNK = 5000  # terms per pickled chunk of a run
+
+    def __init__(self, tempstore, limitmb: int):
+        self.tempstore = tempstore
+        self.limit = limitmb * 2**20
+        self.currentsize = 0
+        self.current: dict[str, dict[bytes, list]] = {}  # field → term → [docnum, weight, value, …]
+        self.runs: list[str] = []
+        self.fieldnames: set[str] = set()
 
     def add(self, item):
-        self.currentsize += 150 + 2 * len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
+        raise NotImplementedError("FastSegmentWriter writes fresh segments only (no merging into its pool)")
 
-    def _write_run(self, f, items):
-        chunk = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) >= self.CHUNK:
-                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-                chunk = []
-        if chunk:
-            pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-        f.close()
+    def save(self) -> None:
+        """Spill the postings held in memory as one run sorted by (field, term)."""
+        if not self.current:
+            return
+        path = f"{random_name()}.run"
+        with self.tempstore.create_file(path).raw_file() as out:
+            chunk = []
+            for item in self._sorted_current():
+                chunk.append(item)
+                if len(chunk) >= self.CHUNK:
+                    pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+            if chunk:
+                pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.current, self.currentsize = {}, 0
 
-    def _read_run(self, path):
-        f = self._open_run(path)
-        try:
+    def terms(self):
+        """((field, term), flat postings) in sorted order, each term once, its runs' lists joined."""
+        sources = [self._read_run(path) for path in self.runs] + [self._sorted_current()]
+        merged = heapq.merge(*sources, key=itemgetter(0)) if len(sources) > 1 else sources[0]
+        last_key, joined = None, None
+        for key, flat in merged:
+            if key == last_key:
+                joined.extend(flat)
+                continue
+            if last_key is not None:
+                yield last_key, joined
+            last_key, joined = key, flat
+        if last_key is not None:
+            yield last_key, joined
+
+    def _sorted_current(self):
+        for name in sorted(self.current):
+            terms = self.current[name]
+            for tbytes in sorted(terms):
+                yield (name, tbytes), terms[tbytes]
+
+    def _read_run(self, path: str):
+        with self.tempstore.open_file(path).raw_file() as run:
             while True:
                 try:
-                    chunk = pickle.load(f)
+                    chunk = pickle.load(run)
                 except EOFError:
-                    return
+                    break
                 yield from chunk
-        finally:
-            f.close()
-            self._remove_run(path)
+        self.tempstore.delete_file(path)
+
+    def cleanup(self) -> None:
+        for path in self.runs:
+            try:
+                self.tempstore.delete_file(path)
+            except OSError:
+                pass
 
 
 class _Lengths:
-    """Field lengths of a just-written segment read once per field, not once per posting."""
+    """Field lengths of a just-written segment, read once per field (as Whoosh stores them: one byte each)."""
 
     def __init__(self, reader):
         self.reader = reader
         self.columns: dict[str, list | None] = {}
 
-    def doc_field_length(self, docnum, fieldname, default=0):
-        column = self.columns.get(fieldname, False)
-        if column is False:
+    def of(self, fieldname: str) -> list | None:
+        """Length per docnum (None where zero), or None when the field keeps no lengths."""
+        if fieldname not in self.columns:
             lengths = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            column = self.columns[fieldname] = None if lengths is None else [
+            self.columns[fieldname] = None if lengths is None else [
                 byte_to_length(b) if b else None for b in (lengths[n] for n in range(self.reader.doc_count_all()))]
-        return default if column is None else column[docnum]
+        return self.columns[fieldname]
 
 
 class FastSegmentWriter(SegmentWriter):
-    """A SegmentWriter whose segment flush avoids Whoosh's per-posting overheads (see the two classes above);
-    the files it writes are the ones the stock writer would write."""
+    """A SegmentWriter for fresh segments without Whoosh's per-posting overheads (see `_TermPool`, and
+    `_write_term`); the files it writes are the ones the stock writer would write."""
 
     def __init__(self, ix, limitmb=128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = _ChunkedPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self.pool = _TermPool(self._tempstorage, limitmb)
 
     def add_document(self, **fields):
         """Whoosh's add_document for this project's schema (no spelling fields, vectors or `_boost` keywords),
-        with the postings sized and appended to the pool in bulk instead of one call each."""
+        with each posting appended to its term's list instead of becoming a tuple in a pool."""
         self._check_state()
         perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
         current, size = pool.current, 0
@@ -298,11 +342,19 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     scorable = field.scorable
+                    terms = current.get(name)
+                    if terms is None:
+                        terms = current[name] = {}
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if scorable:
                             length += freq
-                        current.append((name, tbytes, docnum, weight, vbytes))
-                        size += 150 + 2 * len(tbytes) + len(vbytes or b"")
+                        postings = terms.get(tbytes)
+                        if postings is None:
+                            terms[tbytes] = [docnum, weight, vbytes]
+                            size += 200 + len(tbytes) + len(vbytes or b"")
+                        else:
+                            postings.extend((docnum, weight, vbytes))
+                            size += 100 + len(vbytes or b"")
                     pool.fieldnames.add(name)
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
@@ -321,10 +373,44 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None, self.pool.iter_postings())
-        self.fieldwriter.close()
+        lengths = _Lengths(pdr) if pdr else None
+        fieldwriter, field_name = self.fieldwriter, None
+        for (name, tbytes), flat in self.pool.terms():
+            if name != field_name:
+                if field_name is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(name, self.schema[name])
+                field_name, field_lengths = name, lengths.of(name) if lengths else None
+            fieldwriter.start_term(tbytes)
+            _write_term(fieldwriter._postwriter, flat, field_lengths)
+            fieldwriter.finish_term()
+        if field_name is not None:
+            fieldwriter.finish_field()
+        fieldwriter.close()
         if pdr:
             pdr.close()
+
+
+def _write_term(postwriter, flat: list, lengths: list | None) -> None:
+    """Fill a Whoosh W3PostingsWriter's blocks for one term in bulk: what `add_posting` does per posting
+    (a block written each time it holds `_blocklimit` postings; weight and length statistics per block)."""
+    docnums, weights, values = flat[0::3], flat[1::3], flat[2::3]
+    limit = postwriter._blocklimit
+    for first in range(0, len(docnums), limit):
+        if first:
+            postwriter._write_block()
+        block = slice(first, first + limit)
+        postwriter._ids.extend(docnums[block])
+        postwriter._weights.extend(weights[block])
+        postwriter._values.extend(v for v in values[block] if v)
+        postwriter._maxweight = max(postwriter._maxweight, max(weights[block]))
+        if lengths is not None:
+            known = [n for n in (lengths[d] for d in docnums[block]) if n]
+            if known:
+                low = min(known)
+                if postwriter._minlength is None or low < postwriter._minlength:
+                    postwriter._minlength = low
+                postwriter._maxlength = max(postwriter._maxlength, max(known))
 
 
 def _link_index_files(source: Path, target: Path) -> None:

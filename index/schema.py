@@ -60,8 +60,9 @@ class OffsetsFormat(formats.Characters):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for text, occurrences in fast(value).items():
-            yield text, len(occurrences), len(occurrences) * boost, self.encode(occurrences)
+        for text, flat in fast(value).items():
+            count = len(flat) // 3
+            yield text, count, count * boost, pack_uint(count) + array("i", flat).tobytes()
 
     def encode(self, poslist):
         flat = array("i")

@@ -108,3 +108,26 @@ def test_the_analyzer_survives_pickling(analyzer):
 
 def test_without_an_authority_there_are_no_entities():
     assert texts(make_analyzer(), "Filippov Stalin", "entity") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Filippov's telegram to Kim Il-sung about Ch'óngjin, 7, 10, 13 September 1950.",
+    "Штыков доложил Вышинскому; Ким Ир Сеном было сказано.",
+    "김일성은 毛泽东同志 𠀀𠀁 Stalin negotiations negotiating",
+])
+def test_single_pass_postings_equal_the_chain(analyzer, text):
+    """`postings()` (what indexing uses) must emit exactly the chain's index-time tokens, flat."""
+    expected: dict[str, list[int]] = {}
+    for token_text, pos, start, end, _kind in tokens(analyzer, text):
+        expected.setdefault(token_text, []).extend((pos, start, end))
+    assert analyzer.postings(text) == expected
+
+
+def test_postings_values_decode_to_their_occurrences(analyzer):
+    from index.schema import make_schema
+
+    body = make_schema()["body"]
+    text = "armistice talks, armistice line"
+    values = {term: value for term, _freq, _weight, value in body.format.word_values(text, analyzer)}
+    assert body.format.decode_characters(values["armistice"]) == [(0, 0, 9), (2, 17, 26)]
+    assert body.format.decode_positions(values["talks"]) == [1]
