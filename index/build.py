@@ -239,10 +239,21 @@ class _TermPool:
         self.currentsize = 0
         self.current: dict[str, dict[bytes, list]] = {}  # field → term → [docnum, weight, value, …]
         self.runs: list[str] = []
-        self.fieldnames: set[str] = set()
 
-    def add(self, item):
-        raise NotImplementedError("FastSegmentWriter writes fresh segments only (no merging into its pool)")
+    def add(self, item) -> None:
+        """One posting the way Whoosh hands them over, `(field, term, docnum, weight, value)`, as when a reader
+        is merged in (`add_reader`): its docnums follow every document already added, so order holds."""
+        name, tbytes, docnum, weight, vbytes = item
+        terms = self.current.setdefault(name, {})
+        postings = terms.get(tbytes)
+        if postings is None:
+            terms[tbytes] = [docnum, weight, vbytes]
+            self.currentsize += 200 + len(tbytes) + len(vbytes or b"")
+        else:
+            postings.extend((docnum, weight, vbytes))
+            self.currentsize += 100 + len(vbytes or b"")
+        if self.currentsize > self.limit:
+            self.save()
 
     def save(self) -> None:
         """Spill the postings held in memory as one run sorted by (field, term)."""
@@ -355,7 +366,6 @@ class FastSegmentWriter(SegmentWriter):
                         else:
                             postings.extend((docnum, weight, vbytes))
                             size += 100 + len(vbytes or b"")
-                    pool.fieldnames.add(name)
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:

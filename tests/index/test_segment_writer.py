@@ -58,9 +58,24 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path, limit_bytes):
     assert lean == stock
 
 
-def test_fast_writer_refuses_merged_postings(tmp_path):
-    index = whoosh_index.create_in(str(tmp_path), make_schema(small_authority()))
-    writer = FastSegmentWriter(index)
-    with pytest.raises(NotImplementedError):
-        writer.pool.add(("body", b"x", 0, 1.0, b""))
-    writer.cancel()
+def test_fast_writer_merges_a_reader_as_whoosh_does(tmp_path):
+    """`add_reader` feeds postings through the pool one by one; spilling between them keeps their order."""
+    source = write(tmp_path / "source", lambda index: index.writer(limitmb=1))
+
+    def merged(path, writer_of):
+        path.mkdir()
+        index = whoosh_index.create_in(str(path), make_schema(small_authority()))
+        writer = writer_of(index)
+        for doc in small_documents():
+            writer.add_document(**document_fields(doc, "hash"))
+        with source.reader() as reader:
+            writer.add_reader(reader)
+        writer.commit(merge=False)
+        return index
+
+    def fast(index):
+        writer = FastSegmentWriter(index, limitmb=1)
+        writer.pool.limit = 20_000
+        return writer
+
+    assert layout(merged(tmp_path / "fast", fast)) == layout(merged(tmp_path / "stock", lambda ix: ix.writer()))
