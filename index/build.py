@@ -8,15 +8,15 @@ content hash changed.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import heapq
+import os
 import pickle
 import queue
 import shutil
 import time
 from dataclasses import dataclass
-from operator import itemgetter
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
@@ -232,6 +232,8 @@ class _TermPool:
     """
 
     CHUNK = 5000  # terms per pickled chunk of a run
+    NEW_TERM_BYTES = 200  # estimated memory of a term's first posting (key, list), plus the term and value bytes
+    POSTING_BYTES = 100  # estimated memory of each further posting, plus its value bytes
 
     def __init__(self, tempstore, limitmb: int):
         self.tempstore = tempstore
@@ -248,10 +250,10 @@ class _TermPool:
         postings = terms.get(tbytes)
         if postings is None:
             terms[tbytes] = [docnum, weight, vbytes]
-            self.currentsize += 200 + len(tbytes) + len(vbytes or b"")
+            self.currentsize += self.NEW_TERM_BYTES + len(tbytes) + len(vbytes or b"")
         else:
             postings.extend((docnum, weight, vbytes))
-            self.currentsize += 100 + len(vbytes or b"")
+            self.currentsize += self.POSTING_BYTES + len(vbytes or b"")
         if self.currentsize > self.limit:
             self.save()
 
@@ -341,6 +343,7 @@ class FastSegmentWriter(SegmentWriter):
         self._check_state()
         perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
         current, size = pool.current, 0
+        new_term_bytes, posting_bytes = pool.NEW_TERM_BYTES, pool.POSTING_BYTES
         names = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, names)
         perdocwriter.start_doc(docnum)
@@ -362,10 +365,10 @@ class FastSegmentWriter(SegmentWriter):
                         postings = terms.get(tbytes)
                         if postings is None:
                             terms[tbytes] = [docnum, weight, vbytes]
-                            size += 200 + len(tbytes) + len(vbytes or b"")
+                            size += new_term_bytes + len(tbytes) + len(vbytes or b"")
                         else:
                             postings.extend((docnum, weight, vbytes))
-                            size += 100 + len(vbytes or b"")
+                            size += posting_bytes + len(vbytes or b"")
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:

@@ -62,13 +62,15 @@ class OffsetsFormat(formats.Characters):
         boost = self.field_boost
         for text, flat in fast(value).items():
             count = len(flat) // 3
-            yield text, count, count * boost, pack_uint(count) + array("i", flat).tobytes()
+            yield text, count, count * boost, self.pack(flat)
 
     def encode(self, poslist):
-        flat = array("i")
-        for occurrence in poslist:
-            flat.extend(occurrence)
-        return pack_uint(len(poslist)) + flat.tobytes()
+        return self.pack([n for occurrence in poslist for n in occurrence])
+
+    @staticmethod
+    def pack(flat: list[int]) -> bytes:
+        """The value of one posting from its flat (pos, startchar, endchar) triples."""
+        return pack_uint(len(flat) // 3) + array("i", flat).tobytes()
 
     @staticmethod
     def _triples(valuestring) -> array:
