@@ -11,6 +11,7 @@ from web import names, served_generation
 from web.app import corpus_dir, get_searcher
 from web.errors import status_for
 from web.openapi import openapi_document
+from web.public_url import absolute_url
 
 bp = Blueprint("api", __name__)
 
@@ -47,7 +48,7 @@ def facet(name: str):
 
 @bp.get("/api/openapi.json")
 def openapi():
-    return jsonify(openapi_document(request.url_root))
+    return jsonify(openapi_document(absolute_url("/")))
 
 
 @bp.get("/healthz")

@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         EXPORT_PAGE_SIZE=100,
         FACET_VISIBLE=8,
+        BASE_URL="",  # the public address for absolute URLs (web/public_url.py)
+        TRUSTED_HOSTS=None,
+        PROXY_FIX=0,
         REQUEST_DEADLINE=10.0,  # seconds; below gunicorn's timeout so a slow search answers 503, not a reset
     )
     if test_config is None:
@@ -30,8 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import api, deadline, doc_views, errors, search_views, security, served_generation, templating
+    from web import (api, deadline, doc_views, errors, public_url, search_views, security, served_generation,
+                     templating)
 
+    public_url.register(app)
     templating.register(app)
     security.register(app)
     served_generation.register(app)

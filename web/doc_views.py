@@ -12,6 +12,7 @@ from web import collections, served_generation
 from web.app import corpus_dir, get_searcher
 from web.citation import archive_reference, chicago
 from web.highlight import highlight_paragraphs
+from web.public_url import absolute_url
 
 bp = Blueprint("doc", __name__)
 
@@ -34,7 +35,7 @@ def document(collection: str, number: str):
         paragraphs=paragraphs,
         marks=marks,
         rows=metadata_rows(record, manifests),
-        citation=chicago(record, manifests.get(collection), request.base_url),
+        citation=chicago(record, manifests.get(collection), absolute_url(request.path)),
         versions=[{"id": v, "label": collections.version_label(v, corpus_dir())} for v in record.get("versions") or ()],
         neighbours=_neighbours(searcher, doc_id),
         similar=_similar(searcher, doc_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from corpus.errors import BadRequest, IndexUnavailable, KwarchiveError, NotFound
 
@@ -61,6 +61,15 @@ def handle_http(exc: HTTPException):
     return body, code, headers
 
 
+def handle_untrusted_host(exc: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no URL can be built for it, so the answer is plain text or JSON."""
+    message = (f"This service does not answer to that host name ({exc.description}). "
+               "Its operator can add it to KWARCHIVE_TRUSTED_HOSTS.")
+    if wants_json():
+        return {"error": {"status": 400, "message": message}}, 400
+    return message + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_unexpected(exc: Exception):
     log.exception("unhandled error on %s", request.path)
     return error_response(500, "The server could not answer this request. It has been logged.")
@@ -68,5 +77,6 @@ def handle_unexpected(exc: Exception):
 
 def register(app: Flask) -> None:
     app.register_error_handler(KwarchiveError, handle_kwarchive)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

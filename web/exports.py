@@ -10,12 +10,13 @@ from datetime import date
 from typing import Callable, Iterator
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response
 
 from search.request import MAX_PAGE, MAX_PER_PAGE, SearchRequest
 
 from web import collections, served_generation
 from web.app import corpus_dir, get_searcher
+from web.public_url import absolute_url, public_root
 from web.templating import plain_text
 
 CONTENT_TYPES = {
@@ -64,10 +65,10 @@ def attachment_headers(req: SearchRequest, fmt: str) -> dict[str, str]:
 def export_response(fmt: str, req: SearchRequest) -> Response:
     searcher = get_searcher()
     hits = iter_hits(searcher, req)
-    root = request.url_root.rstrip("/")
     titles = collections.titles(corpus_dir())
     writer = WRITERS[fmt]
-    body = writer(hits, lambda hit: root + doc_path(hit["id"]), titles, req)
+    root = public_root()
+    body = writer(hits, lambda hit: absolute_url(doc_path(hit["id"]), root), titles, req)
     return Response(body, headers={"Content-Type": CONTENT_TYPES[fmt], **attachment_headers(req, fmt)})
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from html import escape
 
-from flask import Response, render_template, request
+from flask import Response, render_template
 
 from search.request import SearchRequest
 
 from web import collections, served_generation
 from web.app import corpus_dir, get_searcher
 from web.exports import CONTENT_TYPES, doc_path
+from web.public_url import absolute_url, current_url
 from web.templating import safe_highlight
 
 
@@ -18,18 +19,16 @@ def atom_response(req: SearchRequest) -> Response:
     found = get_searcher().search(req)
     served_generation.note(found.generation)
     result = found.to_dict()
-    root = request.url_root.rstrip("/")
-    page_url = root + req.url()
+    page_url = absolute_url(req.url())
     body = render_template(
         "feed.xml",
         req=req,
         result=result,
-        root=root,
         title=f"Korean War Documents: {req.describe()}",
         page_url=page_url,
-        self_url=request.url,
+        self_url=current_url(),
         updated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        doc_link=lambda hit: root + doc_path(hit["id"]),
+        doc_link=lambda hit: absolute_url(doc_path(hit["id"])),
         titles=collections.titles(corpus_dir()),
         summary_html=summary_html,
     )

@@ -10,6 +10,7 @@ from search.request import DEFAULT_PER_PAGE, SearchRequest
 
 from web import collections, exports, feeds, search_page, served_generation
 from web.app import corpus_dir, get_searcher
+from web.public_url import absolute_url
 from web.templating import FACET_TITLES
 from web.timeline import timeline
 
@@ -86,6 +87,6 @@ def relaxations(req: SearchRequest, labels: dict) -> list[dict]:
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    body = render_template("opensearch.xml", root=request.url_root.rstrip("/"),
-                           icon=url_for("static", filename="favicon.svg", _external=True))
+    body = render_template("opensearch.xml", root=absolute_url("/").rstrip("/"),
+                           icon=absolute_url(url_for("static", filename="favicon.svg").removeprefix(request.script_root)))
     return Response(body, mimetype="application/opensearchdescription+xml")
