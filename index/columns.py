@@ -16,12 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from corpus.errors import IndexUnavailable
-from index.schema import FACETS, date_int
+from index.facets import FACETS
+from index.schema import date_int
 
 ARRAYS = "columns.npz"
 TABLES = "columns.json"
-# Every facet, plus each document's version links (grouping versions at query time needs no postings walk).
-LISTS = FACETS | {"versions": lambda doc: doc.versions}
+# Every facet (by index field), plus each document's version links (grouping versions at query time needs no
+# postings walk).
+LISTS = {spec.field: spec.read for spec in FACETS} | {"versions": lambda doc: doc.versions}
 
 
 @dataclass(frozen=True)
@@ -33,28 +35,7 @@ class Facet:
     offsets: np.ndarray  # int32, len = documents + 1
     value_ids: np.ndarray  # int32
 
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        """How many selected documents (boolean mask over docnums) carry each value."""
-        per_entry = np.repeat(mask, np.diff(self.offsets))
-        return np.bincount(self.value_ids[per_entry], minlength=len(self.values))
-
-    def documents_with(self, value_ids) -> np.ndarray:
-        """Boolean mask of documents carrying any of the given value ids (the OR within one facet)."""
-        wanted = np.zeros(len(self.values) + 1, dtype=bool)
-        wanted[list(value_ids)] = True
-        hit_entries = wanted[self.value_ids]
-        owners = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
-        mask = np.zeros(len(self.offsets) - 1, dtype=bool)
-        mask[owners[hit_entries]] = True
-        return mask
-
-    def value_id(self, value: str) -> int | None:
-        try:
-            return self.values.index(value)
-        except ValueError:
-            return None
-
-    def of(self, docnum: int) -> list[str]:
+    def values_of(self, docnum: int) -> list[str]:
         start, end = self.offsets[docnum], self.offsets[docnum + 1]
         return [self.values[i] for i in self.value_ids[start:end]]
 

@@ -1,6 +1,6 @@
 """The Whoosh schema and the mapping of a Document onto its fields.
 
-Facet fields hold exact canonical values (names contain spaces and commas), so several values are joined with
+Facet fields (one per `index/facets.py` entry) hold exact canonical values (names contain spaces and commas), so several values are joined with
 a separator no value contains (U+001F) and split back by `ValuesTokenizer`; search filters with
 ``Term(field, "Joseph Stalin")``.
 """
@@ -16,24 +16,10 @@ from whoosh.analysis.acore import Token
 
 from corpus.model import Document
 from index.analysis import make_analyzer
+from index.facets import FACETS
 
 SEPARATOR = "\x1f"
 TITLE_BOOST = 3.0
-
-# Facet field name -> how to read its values from a Document.
-FACETS = {
-    "doc_type": lambda d: _one(d.doc_type),
-    "senders": lambda d: d.senders,
-    "recipients": lambda d: d.recipients,
-    "people": lambda d: d.people,
-    "places": lambda d: d.places,
-    "classification": lambda d: _one(d.classification),
-    "archive": lambda d: _one(d.archive.repository),
-    "collection": lambda d: _one(d.collection),
-    "language": lambda d: _one(d.language),
-    "years": lambda d: tuple(str(y) for y in years_overlapped(d)),
-}
-
 
 class ValuesTokenizer(Tokenizer):
     """One token per separator-joined value, unchanged: facet values are matched exactly."""
@@ -101,7 +87,7 @@ def _facet_field(stored: bool = False) -> fields.KEYWORD:
 
 def make_schema(authority=None) -> fields.Schema:
     analyzer = make_analyzer(authority)
-    facets = {name: _facet_field() for name in FACETS}
+    facets = {spec.field: _facet_field() for spec in FACETS}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         number=fields.ID(stored=True),
@@ -122,15 +108,9 @@ def date_int(iso: str) -> int:
     return int(iso.replace("-", "")) if iso else 0
 
 
-def years_overlapped(doc: Document) -> range:
-    if not doc.date.start or not doc.date.end:
-        return range(0)
-    return range(int(doc.date.start[:4]), int(doc.date.end[:4]) + 1)
-
-
 def document_fields(doc: Document, content_hash: str) -> dict:
     """The keyword arguments for `writer.add_document`."""
-    values = {name: SEPARATOR.join(read(doc)) for name, read in FACETS.items()}
+    values = {spec.field: SEPARATOR.join(spec.read(doc)) for spec in FACETS}
     return {
         "id": doc.id,
         "number": doc.number,
@@ -145,6 +125,3 @@ def document_fields(doc: Document, content_hash: str) -> dict:
         **{name: value for name, value in values.items() if value},
     }
 
-
-def _one(value: str) -> tuple[str, ...]:
-    return (value,) if value else ()

@@ -1,4 +1,5 @@
-"""Facet counts and the timeline histogram, vectorised over boolean masks of document numbers.
+"""Facet counting, selection and value lookup, and the timeline histogram, vectorised over boolean masks of
+document numbers: the one place facet values are counted (facets are declared in `index/facets.py`).
 
 Each facet is counted over the documents matching the query, the date range and every *other* facet's
 filter, so values of a facet with a selection stay selectable (OR within a facet, AND across facets).
@@ -8,24 +9,80 @@ one to June and one to July), by month when the span is at most 48 months, else 
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.authority import fold
+from index.columns import Facet
+from index.facets import FacetSpec
 from search.dates import MONTHS, ymd_to_iso
 
 FACET_LIMIT = 10
 MONTHLY_UP_TO = 48
 
 
-def facet_entries(column, mask, selected_ids, selected_raw, limit, facet_q="", fold=None) -> list[dict]:
-    """[{value, label, count, selected}] by count (then name); selected values always listed."""
+@dataclass(frozen=True)
+class FacetColumn:
+    """One facet of one generation: its spec, its CSR column, the docnum owning each entry (for masks) and a
+    folded value → id table (for lookups). Built once per generation."""
+
+    spec: FacetSpec
+    column: Facet
+    owners: np.ndarray
+    by_fold: dict[str, int]
+
+    @classmethod
+    def build(cls, spec: FacetSpec, column: Facet) -> "FacetColumn":
+        owners = np.repeat(np.arange(len(column.offsets) - 1, dtype=np.int32), np.diff(column.offsets))
+        by_fold: dict[str, int] = {}
+        for value_id, value in enumerate(column.values):
+            by_fold.setdefault(fold(value), value_id)
+        return cls(spec, column, owners, by_fold)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return self.column.values
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents of `mask` (boolean over docnums) carry each value id."""
+        return np.bincount(self.column.value_ids[mask[self.owners]], minlength=len(self.values))
+
+    def mask_for(self, value_ids: list[int], size: int) -> np.ndarray:
+        """Boolean mask of documents carrying any of the given value ids (the OR within one facet)."""
+        wanted = np.zeros(len(self.values) + 1, dtype=bool)
+        wanted[value_ids] = True
+        mask = np.zeros(size, dtype=bool)
+        mask[self.owners[wanted[self.column.value_ids]]] = True
+        return mask
+
+    def lookup(self, raw: str, authority) -> list[int]:
+        """Id of the value a user's value stands for (at most one): through the authority for names (any
+        spelling), else by folded text ("TELEGRAM" is "telegram")."""
+        candidates = [raw]
+        if self.spec.authority:
+            entry = authority.resolve(raw)
+            if entry is not None:
+                candidates.insert(0, entry.canonical)
+        for candidate in candidates:
+            value_id = self.by_fold.get(fold(candidate))
+            if value_id is not None:
+                return [value_id]
+        return []
+
+
+def facet_entries(column: FacetColumn, mask, selected_ids, selected_raw, limit, facet_q="") -> list[dict]:
+    """[{value, label, count, selected}] in the facet's value order; selected values always listed."""
     counts = column.counts(mask)
-    values = column.facet.values
+    values = column.values
     candidates = np.flatnonzero(counts)
-    if facet_q and fold is not None:
+    if facet_q:
         needle = fold(facet_q)
         candidates = np.array([i for i in candidates if needle in fold(values[i])], dtype=np.int64)
-    order = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), values[i]))
+    if column.spec.value_order == "value":
+        order = sorted(candidates.tolist(), key=lambda i: values[i])
+    else:
+        order = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), values[i]))
     if limit is not None:
         order = order[:limit]
     chosen = set(order)

@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.analysis import ENTITY_PREFIX, AuthorityFilter, fold_word
+from index.facets import FACET_BY_FIELD
 from search.query_syntax import QueryNode, merge_words, parse_syntax, plain_words
 
 TEXT_FIELDS = ("title", "body")
@@ -207,15 +208,9 @@ class _Compiler:
     def facet(self, node: QueryNode) -> wq.Query:
         value = self.resolve(node.field, node.text)
         if value is None:
-            self.notices.append(f"No document has {_field_words(node.field)} '{node.text}'.")
+            self.notices.append(f"No document has {FACET_BY_FIELD[node.field].name} '{node.text}'.")
             value = node.text
         return wq.Term(node.field, value)
-
-
-def _field_words(field_name: str) -> str:
-    alias = {"senders": "sender", "recipients": "recipient", "people": "person", "places": "place",
-             "doc_type": "type", "years": "year"}
-    return alias.get(field_name, field_name)
 
 
 def _units(analyzer, text: str, phrase: bool = False) -> list[dict]:

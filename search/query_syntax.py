@@ -2,8 +2,8 @@
 
 Syntax: plain words; "phrases"; OR, AND, NOT and -word (+word requires a word); (grouping); prefix*; fuzzy~
 (or fuzzy~2); fields `title:` and the facet fields `from:`/`sender:`, `to:`/`recipient:`, `person:`, `place:`,
-`type:`, `classification:`, `archive:`, `collection:`, `language:`, `year:` (a value with spaces is quoted:
-`from:"Kim Il Sung"`). Input that cannot be read as written (unbalanced quotes or brackets, stray operators, an
+`type:`, `classification:`, `archive:`, `collection:`, `language:`, `year:` (every facet's `query_fields` in
+`index/facets.py`; a value with spaces is quoted: `from:"Kim Il Sung"`). Input that cannot be read as written (unbalanced quotes or brackets, stray operators, an
 empty field) comes back with `problems`; the caller then searches `plain_words(text)` instead.
 `search/query.py` compiles the tree to Whoosh queries.
 """
@@ -12,14 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-FIELD_ALIASES = {
-    "title": "title",
-    "from": "senders", "sender": "senders",
-    "to": "recipients", "recipient": "recipients",
-    "person": "people", "place": "places",
-    "type": "doc_type", "classification": "classification", "archive": "archive",
-    "collection": "collection", "language": "language", "year": "years",
-}
+from index.facets import FACETS
+
+FIELD_ALIASES = {"title": "title"} | {field: spec.field for spec in FACETS for field in spec.query_fields}
 MAX_NESTING = 24  # brackets and NOT/-/+ prefixes inside each other; deeper input is read as plain words
 
 _FIELD_RE = "|".join(sorted(FIELD_ALIASES, key=len, reverse=True))

@@ -12,12 +12,9 @@ from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlencode
 
 from corpus.errors import BadRequest
+from index.facets import FACET_BY_NAME
 from search.dates import bound_label, parse_bound
 
-FACETS = (
-    "type", "sender", "recipient", "person", "place",
-    "classification", "archive", "collection", "language", "year",
-)
 SORTS = ("relevance", "date_asc", "date_desc")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -63,7 +60,7 @@ class SearchRequest:
             raise BadRequest(f"q: too complex, at most {MAX_QUERY_OPERATORS} operators and brackets "
                              "(AND, OR, NOT, -, +, field:, parentheses)", parameter="q")
         filters = tuple(
-            (name, values) for name in sorted(FACETS) if (values := _facet_values(args, name))
+            (name, values) for name in sorted(FACET_BY_NAME) if (values := _facet_values(args, name))
         )
         date_from = _bound(args, "from", end=False)
         date_to = _bound(args, "to", end=True)
@@ -161,7 +158,7 @@ class SearchRequest:
         return replace(self, q=clean_text(q)[:MAX_QUERY_CHARS], page=1, notices=())
 
     def _with_values(self, facet: str, values: Iterable[str]) -> "SearchRequest":
-        if facet not in FACETS:
+        if facet not in FACET_BY_NAME:
             raise BadRequest(f"unknown facet '{_show(facet)}'", parameter=facet)
         merged = dict(self.filters)
         merged[facet] = _canonical_values(values)
@@ -179,7 +176,7 @@ class SearchRequest:
         parts = [f'matching "{self.q}"'] if self.q else []
         for name, values in self.filters:
             words = " or ".join(label(name, v) for v in values)
-            parts.append(_FACET_PHRASES[name].format(words))
+            parts.append(FACET_BY_NAME[name].phrase.format(words))
         if self.date_from and self.date_to:
             parts.append(f"between {bound_label(self.date_from)} and {bound_label(self.date_to)}")
         elif self.date_from:
@@ -187,20 +184,6 @@ class SearchRequest:
         elif self.date_to:
             parts.append(f"up to {bound_label(self.date_to)}")
         return ", ".join(parts) if parts else "all documents"
-
-
-_FACET_PHRASES = {
-    "type": "of type {}",
-    "sender": "sent by {}",
-    "recipient": "addressed to {}",
-    "person": "mentioning {}",
-    "place": "naming the place {}",
-    "classification": "classified {}",
-    "archive": "held in {}",
-    "collection": "in the collection {}",
-    "language": "in {}",
-    "year": "dated in {}",
-}
 
 
 def _getlist(args: Any, name: str) -> list[str]:

@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from corpus.authority import fold
 from corpus.errors import IndexUnavailable, NotFound
+from index.facets import FACET_BY_NAME
 from index.generations import live_generation
 from search import facets as facet_counts
 from search.dates import ymd_to_iso
 from search.query import TEXT_FIELDS, parse_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult, doc_url
-from search.snapshot import FACET_FIELDS, Snapshot
+from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
 from search.suggest import suggest
 
@@ -94,7 +94,7 @@ class Searcher:
 
     def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None) -> list:
         """Every value of one facet (or those containing `facet_q`, folded) with counts, for "show all"."""
-        if facet not in FACET_FIELDS:
+        if facet not in FACET_BY_NAME:
             raise NotFound(f"unknown facet '{facet}'")
         with self._lock:
             snapshot = self._current()
@@ -142,7 +142,7 @@ class Searcher:
     def _facet(self, snapshot, request, match, facet, limit, facet_q="") -> list:
         return facet_counts.facet_entries(
             snapshot.facets[facet], self._filtered(match, without=facet), set(match["selected"].get(facet, ())),
-            match["unknown"].get(facet, ()), limit, facet_q, fold)
+            match["unknown"].get(facet, ()), limit, facet_q)
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, facet_limit, started) -> SearchResult:
         match = self._match(snapshot, request)
@@ -164,7 +164,7 @@ class Searcher:
         suggestion = None
         if total < FEW_RESULTS and match["parsed"].words:
             suggestion = suggest(snapshot, request.q, match["parsed"].words)
-        facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_FIELDS}
+        facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_BY_NAME}
         return SearchResult(
             query={"q": request.q, "query_string": request.to_query_string(), "description": request.describe()},
             total=total, total_documents=int(selected.sum()), page=request.page, per_page=request.per_page,

@@ -9,26 +9,20 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from corpus.authority import fold
-from index.columns import Columns, Facet, load_columns
+from index.columns import Columns, load_columns
 from corpus.authority import Authority, AuthorityEntry
 from index.analysis import AuthorityFilter
+from index.facets import FACET_BY_FIELD, FACETS
 from index.generations import Generation, open_generation
+from search.facets import FacetColumn
 from search.snippets import collect_spans
 
-FACET_FIELDS = {
-    "type": "doc_type", "sender": "senders", "recipient": "recipients", "person": "people", "place": "places",
-    "classification": "classification", "archive": "archive", "collection": "collection",
-    "language": "language", "year": "years",
-}
-NAME_FIELDS = ("senders", "recipients", "people", "places")
 TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
 EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
 SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted by walking its postings
@@ -36,33 +30,6 @@ _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 _EMPTY_I32 = np.zeros(0, dtype=np.int32)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-
-
-@dataclass
-class FacetColumn:
-    """One facet's CSR arrays plus the docnum owning each entry (for masks) and a folded lookup table."""
-
-    facet: Facet
-    owners: np.ndarray
-    by_fold: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, facet: Facet) -> "FacetColumn":
-        owners = np.repeat(np.arange(len(facet.offsets) - 1, dtype=np.int32), np.diff(facet.offsets))
-        by_fold: dict[str, int] = {}
-        for value_id, value in enumerate(facet.values):
-            by_fold.setdefault(fold(value), value_id)
-        return cls(facet, owners, by_fold)
-
-    def counts(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.facet.value_ids[mask[self.owners]], minlength=len(self.facet.values))
-
-    def mask_for(self, value_ids: list[int], size: int) -> np.ndarray:
-        wanted = np.zeros(len(self.facet.values) + 1, dtype=bool)
-        wanted[value_ids] = True
-        mask = np.zeros(size, dtype=bool)
-        mask[self.owners[wanted[self.facet.value_ids]]] = True
-        return mask
 
 
 class Snapshot:
@@ -83,8 +50,7 @@ class Snapshot:
             self._finalizer()
             raise
         self.size = len(self.columns.ids)
-        self.facets = {name: FacetColumn.of(self.columns.facets[fieldname])
-                       for name, fieldname in FACET_FIELDS.items()}
+        self.facets = {spec.name: FacetColumn.build(spec, self.columns.facets[spec.field]) for spec in FACETS}
         self.docnum_by_id = self.columns.docnum_of()
         self.schema = self.index.schema  # Whoosh re-reads (and re-unpickles) the schema on every `.schema`
         self.analyzer = self.schema["body"].analyzer
@@ -148,25 +114,14 @@ class Snapshot:
         return found
 
     def value_ids(self, facet: str, raw: str) -> list[int]:
-        """Ids of the facet values a user's value stands for: through the authority for names, else folded."""
-        column = self.facets[facet]
-        candidates = [raw]
-        if FACET_FIELDS[facet] in NAME_FIELDS:
-            entry = self.authority.resolve(raw)
-            if entry is not None:
-                candidates.insert(0, entry.canonical)
-        found = []
-        for candidate in candidates:
-            value_id = column.by_fold.get(fold(candidate))
-            if value_id is not None and value_id not in found:
-                found.append(value_id)
-        return found[:1]
+        """Ids of the facet values a user's value stands for (see `FacetColumn.lookup`)."""
+        return self.facets[facet].lookup(raw, self.authority)
 
     def resolve_field_value(self, fieldname: str, raw: str) -> str | None:
         """For `from:Filippov` in the query language: the exact indexed value, or None."""
-        facet = next(name for name, f in FACET_FIELDS.items() if f == fieldname)
-        ids = self.value_ids(facet, raw)
-        return self.facets[facet].facet.values[ids[0]] if ids else None
+        column = self.facets[FACET_BY_FIELD[fieldname].name]
+        ids = column.lookup(raw, self.authority)
+        return column.values[ids[0]] if ids else None
 
 
 def authority_of(analyzer):

@@ -1,7 +1,8 @@
 """The OpenAPI 3 description of the JSON API, built from the same constants the request parser uses."""
 from __future__ import annotations
 
-from search.request import DEFAULT_PER_PAGE, FACETS, MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
+from index.facets import FACETS
+from search.request import DEFAULT_PER_PAGE, MAX_FACET_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -14,10 +15,11 @@ def search_parameters() -> list[dict]:
     params = [_param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS * 5},
                      "Query: words, \"phrases\", OR, NOT, -word, (groups), prefix*, fuzzy~, field:value. "
                      f"Longer queries are cut to {MAX_QUERY_CHARS} characters with a notice.")]
-    for facet in FACETS:
+    for spec in FACETS:
         params.append({
-            **_param(facet, {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FACET_VALUES},
-                     f"Filter by {facet}; repeat for several values (OR-ed). Different facets are AND-ed."),
+            **_param(spec.name, {"type": "array", "items": {"type": "string"}, "maxItems": MAX_FACET_VALUES},
+                     f"{spec.title}: documents {spec.phrase.format('…')}; repeat for several values (OR-ed). "
+                     "Different facets are AND-ed."),
             "style": "form", "explode": True,
         })
     params += [

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.request import MAX_PAGE, SearchRequest
 
-from web.templating import FACET_TITLES
-
-FACET_ORDER = ("collection", "type", "sender", "recipient", "person", "place", "year", "classification",
-               "archive", "language")
 SORT_LABELS = {"relevance": "Relevance", "date_asc": "Oldest first", "date_desc": "Newest first"}
 EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("ris", "RIS"), ("bibtex", "BibTeX"))
 
@@ -23,16 +20,17 @@ class Chip:
 
 
 def facet_groups(req: SearchRequest, facets: dict, visible: int) -> list[dict]:
-    """The sidebar: each facet's values with toggle links, the selected ones first, the long tail folded."""
+    """The sidebar in the registry's order: each facet's values with toggle links, the selected ones first, the
+    long tail folded after `visible` values."""
     groups = []
-    names = [n for n in FACET_ORDER if n in facets] + [n for n in facets if n not in FACET_ORDER]
-    for name in names:
-        values = [dict(v, toggle_url=req.toggle_filter(name, str(v["value"])).url()) for v in facets[name]]
+    for spec in FACETS:
+        name = spec.name
+        values = [dict(v, toggle_url=req.toggle_filter(name, str(v["value"])).url()) for v in facets.get(name, ())]
         if not values:
             continue
         values.sort(key=lambda v: not v.get("selected"))
         groups.append({
-            "name": name, "title": FACET_TITLES.get(name, name.title()),
+            "name": name, "title": spec.title,
             "shown": values[:visible], "folded": values[visible:], "total": len(values),
         })
     return groups
@@ -51,7 +49,7 @@ def chips(req: SearchRequest, labels: dict[tuple[str, str], str]) -> list[Chip]:
     for name, values in req.filters:
         for value in values:
             label = labels.get((name, value), value)
-            found.append(Chip(f"{FACET_TITLES.get(name, name)}: {label}", req.without_filter(name, value).url()))
+            found.append(Chip(f"{FACET_BY_NAME[name].title}: {label}", req.without_filter(name, value).url()))
     if req.date_from:
         found.append(Chip(f"From {bound_label(req.date_from)}", req.with_dates("", req.date_to).url()))
     if req.date_to:

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from corpus.errors import BadRequest
+from index.facets import FACET_BY_NAME
 from search.request import DEFAULT_PER_PAGE, SearchRequest
 
 from web import collections, exports, feeds, search_page, served_generation
 from web.app import corpus_dir, get_searcher
 from web.public_url import absolute_url
-from web.templating import FACET_TITLES
 from web.timeline import timeline
 
 bp = Blueprint("search", __name__)
@@ -51,7 +51,7 @@ def page_context(req: SearchRequest, result: dict) -> dict:
         "req": req,
         "result": result,
         "description": req.describe(lambda name, value: labels.get((name, value), value)),
-        "facet_groups": search_page.facet_groups(req, facets, visible=8),
+        "facet_groups": search_page.facet_groups(req, facets, visible=current_app.config["FACET_VISIBLE"]),
         "chips": search_page.chips(req, labels),
         "clear_url": SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page).url(),
         "timeline": timeline(req, result.get("histogram")),
@@ -73,7 +73,7 @@ def relaxations(req: SearchRequest, labels: dict) -> list[dict]:
     options = []
     for name, values in req.filters:
         for value in values:
-            options.append((f"{FACET_TITLES.get(name, name)}: {labels.get((name, value), value)}",
+            options.append((f"{FACET_BY_NAME[name].title}: {labels.get((name, value), value)}",
                             req.without_filter(name, value)))
     if req.date_from or req.date_to:
         options.append(("the dates", req.with_dates("", "")))

@@ -7,19 +7,6 @@ import re
 from flask import Flask, url_for
 from markupsafe import Markup
 
-FACET_TITLES = {
-    "type": "Type",
-    "sender": "From",
-    "recipient": "To",
-    "person": "People mentioned",
-    "place": "Places",
-    "classification": "Classification",
-    "archive": "Archive",
-    "collection": "Collection",
-    "language": "Language",
-    "year": "Year",
-}
-
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
@@ -51,4 +38,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         plain=plain_text, highlight=safe_highlight, names=join_names, thousands=thousands,
     )
-    app.jinja_env.globals.update(doc_url=doc_url, facet_titles=FACET_TITLES)
+    app.jinja_env.globals.update(doc_url=doc_url)

@@ -13,7 +13,7 @@ def per_document(columns):
     for docnum, doc_id in enumerate(columns.ids):
         if not doc_id:
             continue
-        facets = {name: sorted(facet.of(docnum)) for name, facet in columns.facets.items()}
+        facets = {name: sorted(facet.values_of(docnum)) for name, facet in columns.facets.items()}
         table[doc_id] = (bool(columns.live[docnum]), int(columns.date_start[docnum]), int(columns.date_end[docnum]),
                          columns.content_hashes[docnum], facets)
     return table

@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 from corpus.errors import BadRequest
 from search.query import parse_query
-from search.request import FACETS, SearchRequest
+from index.facets import FACET_BY_NAME
+from search.request import SearchRequest
 from search.searcher import Searcher
 
-PARAMETERS = ("q", "from", "to", "sort", "page", "per_page", "format", "facet_q") + FACETS
+PARAMETERS = ("q", "from", "to", "sort", "page", "per_page", "format", "facet_q") + tuple(FACET_BY_NAME)
 OPERATORS = ('"', "'", "(", ")", "[", "]", "{", "}", "AND", "OR", "NOT", "-", "+", "*", "?", "~", "~2", "^3",
              ":", "title:", "sender:", "body:(", "\\", "/", "&", "|", "!", "<", ">", "<script>", "%00", "\x00",
              "\t", "\n", "\u200b", "\ufeff", "\u202e", "日本", "Сталин", "김일성", "🙂", "NaN", "-0", "1e309",

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from corpus.errors import BadRequest
-from search.request import FACETS, MAX_QUERY_CHARS, SearchRequest
+from index.facets import FACET_BY_NAME
+from search.request import MAX_QUERY_CHARS, SearchRequest
 
 
 def parse(query_string: str) -> SearchRequest:
@@ -108,7 +109,7 @@ def test_describe_in_plain_words():
     assert SearchRequest().describe() == "all documents"
 
 
-parameter_names = st.sampled_from(list(FACETS) + ["q", "from", "to", "sort", "page", "per_page", "zzz"])
+parameter_names = st.sampled_from(list(FACET_BY_NAME) + ["q", "from", "to", "sort", "page", "per_page", "zzz"])
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,6 +5,7 @@ import pytest
 
 from corpus.loader import load_corpus
 from index.build import build_full
+from index.facets import FACETS
 from search.request import SearchRequest
 from search.searcher import Searcher
 
@@ -31,11 +32,9 @@ def search(searcher, **args):
 def test_facet_counts_equal_brute_force(real, corpus):
     result = search(real)
     assert result.total_documents == len(corpus.documents)
-    for facet, read in [("sender", lambda d: d.senders), ("person", lambda d: d.people),
-                        ("type", lambda d: (d.doc_type,) if d.doc_type else ()),
-                        ("collection", lambda d: (d.collection,))]:
-        expected = Counter(v for d in corpus.documents for v in set(read(d)))
-        assert {e["value"]: e["count"] for e in result.facets[facet]} == expected
+    for spec in FACETS:
+        expected = Counter(v for d in corpus.documents for v in set(spec.read(d)))
+        assert {e["value"]: e["count"] for e in result.facets[spec.name]} == expected, spec.name
 
 
 def test_filtered_counts_equal_brute_force(real, corpus):

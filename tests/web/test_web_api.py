@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.request import FACETS
+from index.facets import FACET_BY_NAME
 
 
 def test_search_returns_the_contract_shape(client):
@@ -95,7 +95,7 @@ def test_openapi_describes_every_endpoint_and_parameter(client):
     assert spec["openapi"].startswith("3.")
     assert {"/api/search", "/api/doc/{collection}/{number}", "/healthz", "/api/names"} <= set(spec["paths"])
     names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(FACETS) | {"q", "from", "to", "sort", "page", "per_page"} <= names
+    assert set(FACET_BY_NAME) | {"q", "from", "to", "sort", "page", "per_page"} <= names
 
 
 def test_names_suggest_every_spelling(client):
