@@ -45,6 +45,7 @@ def check_corpus(corpus: Corpus) -> CheckReport:
     report.errors.extend(_collisions(corpus))
     report.errors.extend(_empty_titles(corpus))
     report.errors.extend(_unresolved_parties(corpus))
+    report.errors.extend(_senders_not_parties(corpus))
     report.errors.extend(_date_disagreements(corpus))
     return report
 
@@ -65,6 +66,21 @@ def _unresolved_parties(corpus: Corpus) -> list[str]:
             for raw in getattr(doc, role):
                 if not corpus.authority.resolve_all(raw):
                     found.append(f"{doc.id}: {role[:-4]} {raw!r} not in the authority")
+    return found
+
+
+SENDER_KINDS = ("person", "organisation")
+
+
+def _senders_not_parties(corpus: Corpus) -> list[str]:
+    """A sender that is a place ("[Beijing]") or of a kind the authority does not know cannot have written."""
+    found = []
+    for doc in corpus.documents:
+        for raw in doc.senders_raw:
+            for entry in corpus.authority.resolve_all(raw):
+                if entry.kind not in SENDER_KINDS:
+                    found.append(f"{doc.id}: sender {raw!r} is {entry.canonical} ({entry.kind or 'unknown kind'}), "
+                                 "not a person or organisation")
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -97,13 +97,25 @@ def _load_authority(root: Path) -> Authority:
 def _read_collection(manifest: Manifest) -> tuple[list[Document], list[Problem]]:
     folder = manifest.folder
     if not manifest.parser:
-        return read_documents(folder / DOCUMENTS, manifest)
+        documents, problems = read_documents(folder / DOCUMENTS, manifest)
+        documents, more = _corrected(documents, manifest)
+        return documents, problems + more
     source = folder / (manifest.source or "source.txt")
     try:
         text = source.read_text(encoding="utf-8")
-        return get_parser(manifest.parser)(text, manifest), []
+        return _corrected(get_parser(manifest.parser)(text, manifest), manifest)
     except (OSError, UnicodeDecodeError, CorpusError) as exc:
         return [], [Problem(str(source), 0, "", f"cannot parse: {exc}")]
+
+
+def _corrected(documents: list[Document], manifest: Manifest) -> tuple[list[Document], list[Problem]]:
+    """The manifest's `[senders]` applied; a number that names no document is a problem."""
+    senders = dict(manifest.senders)
+    found = {doc.number for doc in documents}
+    problems = [Problem(str(manifest.folder / MANIFEST), 0, number, f"[senders] names no document {number}")
+                for number in senders if number not in found]
+    return [replace(doc, senders_raw=senders[doc.number]) if doc.number in senders else doc
+            for doc in documents], problems
 
 
 def _number_key(number: str) -> tuple[int, str]:

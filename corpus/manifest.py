@@ -23,6 +23,8 @@ class Manifest:
     parser: str = ""  # empty: the collection is a `documents.jsonl`
     source: str = ""
     folder: Path | None = None
+    # Senders the source text cannot tell (an unsigned telegram), by document number, from the editors' catalogue.
+    senders: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -48,4 +50,11 @@ def load_manifest(path: Path) -> Manifest:
         parser=str(raw.get("parser", "")),
         source=str(raw.get("source", "")),
         folder=path.parent,
+        senders=_senders(raw.get("senders", {}), path),
     )
+
+
+def _senders(table, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+        raise CorpusError(f"{path}: [senders] must map document numbers to lists of names")
+    return tuple(sorted((str(number), tuple(str(n) for n in names)) for number, names in table.items()))

@@ -15,6 +15,7 @@ from corpus.dates import parse_date
 from corpus.doctypes import detect_classification, detect_doc_type
 from corpus.manifest import Manifest
 from corpus.model import ArchiveRef, CLASSIFICATIONS, DateRange, Document, document_id
+from corpus.parsers.parties import qualify_ministry
 
 _ENTRY = re.compile(r"^\s*(\d{1,3})\)\s+(.*)$")
 _YEAR_HEADING = re.compile(r"^\s*(19[45]\d)\s*$")
@@ -340,6 +341,8 @@ def _document(entry: ListEntry, raw_lines: list[str], manifest: Manifest) -> Doc
         translator = translator or credit.group(1).strip().rstrip(".")
         body = _drop_final_credit(body)
     senders, recipients, via = title_parties(entry.title)
+    if any(_PLACE_PARTY.match(name) for name in senders):
+        senders = tuple(name for name in senders if not _PLACE_PARTY.match(name)) or body_signatory(body)
     return Document(
         id=document_id(manifest.slug, str(entry.number)),
         collection=manifest.slug,
@@ -457,7 +460,7 @@ def _reflow(lines: list[str]) -> str:
 
 def title_parties(title: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """("Shtykov",), ("Vyshinsky",), () from "Telegram, Shtykov to Vyshinsky"; raw strings, as written."""
-    text = _LEADING_TYPE.sub("", title.strip(), count=1)
+    text = _ADDRESS_LINE.sub("", _LEADING_TYPE.sub("", title.strip(), count=1))
     via: tuple[str, ...] = ()
     via_match = re.search(r"\s*\(?\bvia\s+([^,;)]+)\)?", text)
     if via_match:
@@ -474,7 +477,40 @@ def title_parties(title: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[s
     left, right = head[:split], head[split + 4:]
     if re.match(r"^(?:on|about|regarding)\s", left, re.IGNORECASE):
         left = left.rsplit(",", 1)[-1]  # "Memorandum on the Partisan Movement…, USSR Embassy DPRK to …"
-    return _names(left), _names(right), via
+    senders, recipients = _names(left), _names(right)
+    return (tuple(qualify_ministry(n, recipients) for n in senders),
+            tuple(qualify_ministry(n, senders) for n in recipients), via)
+
+
+# A title such as "Telegram, [Beijing] to Soviet Ambassador" copies the cipher's address line ("[BEIJING], to the
+# Soviet Ambassador"): the city is where the telegram went or came from, not who wrote it. Such a sender is
+# replaced by whoever signed the body (Filippov, VYSHINSKY), and "[Beijing], to the Soviet Ambassador" as a
+# recipient is the ambassador.
+_PLACE_PARTY = re.compile(r"^\[?(?:Beijing|Peking|Moscow|Pyongyang|Warsaw)\]?$", re.IGNORECASE)
+_ADDRESS_LINE = re.compile(r"\[(?:Beijing|Peking|Moscow|Pyongyang)\],\s+to\s+(?:the\s+)?(?=[A-Z])", re.IGNORECASE)
+# A signature: a name alone on its line (maybe after "Greetings" or the date, maybe with an editor's bracket),
+# directly before the date line or after a closing salutation.
+_SIGNATURE = re.compile(
+    r"^(?:Greetings\s+|\d{1,2}\s+[A-Z][a-z]+\s+\d{2,4}\s+)?([A-Z][A-Za-z’'-]{2,})(?:\s*\[.*)?$")
+_DATE_LINE = re.compile(r"^\d{1,2}\s+[A-Z][a-z]+\s+\d{2,4}$")
+_SALUTATION = re.compile(r"^(?:With\s+(?:a\s+)?(?:\w+\s+)?greetings?|Greetings|Respectfully|Yours)\b", re.IGNORECASE)
+_NOT_NAMES = frozenset({"special", "flash", "priority", "cable", "telegram", "secret", "copy", "copies", "top",
+                        "letter", "note", "report", "authenticated", "received", "dispatched", "distributed"})
+
+
+def body_signatory(body: str) -> tuple[str, ...]:
+    """The name that signed a body (the first signature, before any telegraph clerk's), or ()."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        match = _SIGNATURE.match(line)
+        if match is None or match.group(1).casefold() in _NOT_NAMES:
+            continue
+        dated = line[0].isdigit() or line.startswith("Greetings")
+        before = i > 0 and _SALUTATION.match(lines[i - 1])
+        after = i + 1 < len(lines) and _DATE_LINE.match(lines[i + 1])
+        if dated or before or after:
+            return (match.group(1),)
+    return ()
 
 
 def _to_split(text: str) -> int | None:

@@ -44,6 +44,21 @@ def parse_parties(clause: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[
     return _names(head), recipients, tuple(v for group in via for v in group)
 
 
+# "Report from the Polish Embassy Beijing to the Ministry of Foreign Affairs": a ministry named without its country
+# belongs to the country of the embassy writing to it.
+_BARE_MINISTRY = re.compile(r"^(?:the\s+)?Ministry of Foreign Affairs$", re.IGNORECASE)
+_EMBASSY_COUNTRY = re.compile(r"^(?:the\s+)?(Polish|Soviet|USSR|Chinese|PRC|DPRK|North Korean|Hungarian|Czechoslovak)"
+                              r"\s+Embassy\b", re.IGNORECASE)
+
+
+def qualify_ministry(name: str, counterparts: tuple[str, ...]) -> str:
+    """"Ministry of Foreign Affairs" as "Polish Ministry of Foreign Affairs" when a Polish embassy writes to it."""
+    if not _BARE_MINISTRY.match(name):
+        return name
+    countries = {m.group(1) for other in counterparts if (m := _EMBASSY_COUNTRY.match(other))}
+    return f"{countries.pop()} Ministry of Foreign Affairs" if len(countries) == 1 else name
+
+
 def split_header_clauses(header: str) -> list[str]:
     """Comma-separated parts of a header, ignoring commas inside brackets."""
     parts, depth, current = [], 0, []

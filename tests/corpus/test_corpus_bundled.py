@@ -91,3 +91,36 @@ def test_all_126_reader_dates_equal_the_list(corpus):
     for number, want in expected.items():
         doc = corpus.by_id[f"nkidp-reader/{number}"]
         assert (doc.date.start, doc.date.end) == (want.start, want.end) and want.start, number
+
+
+@pytest.mark.parametrize("number", ["18", "19", "30", "40"])
+def test_stalins_telegrams_to_beijing_are_sent_by_stalin_not_by_the_city(corpus, number):
+    doc = corpus.by_id[f"nkidp-reader/{number}"]
+    assert doc.senders == ("Joseph Stalin",)
+    assert doc.recipients == ("Soviet Ambassador in Beijing",)
+
+
+def test_the_telegram_signed_vyshinsky_is_his(corpus):
+    assert corpus.by_id["nkidp-reader/23"].senders == ("Andrei Vyshinsky",)
+
+
+def test_a_bare_foreign_ministry_is_the_writing_embassys_country(corpus):
+    doc = corpus.by_id["nkidp-reader/63"]
+    assert doc.recipients_raw == ("Polish Ministry of Foreign Affairs",)
+    assert doc.recipients == ("Polish Foreign Ministry",)
+    assert corpus.authority.resolve_all("Ministry of Foreign Affairs") == []
+
+
+def test_no_sender_is_a_place(corpus):
+    places = {e.canonical for e in corpus.authority.entries if e.kind == "place"}
+    assert not [d.id for d in corpus.documents if places & set(d.senders)]
+
+
+def test_check_flags_a_place_as_sender(corpus):
+    from dataclasses import replace
+
+    wrong = replace(corpus.by_id["nkidp-reader/18"], senders_raw=("[Beijing]",))
+    altered = type(corpus)(corpus.root, [wrong if d.id == wrong.id else d for d in corpus.documents],
+                           corpus.authority, corpus.manifests, list(corpus.problems))
+    report = check_corpus(altered)
+    assert "nkidp-reader/18: sender '[Beijing]' is Beijing (place), not a person or organisation" in report.errors

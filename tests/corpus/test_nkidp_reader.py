@@ -101,7 +101,7 @@ def test_doc_types(by_number):
          ("Iosif Vissarionovich Stalin",), ()),
         ("Memorandum, Soviet ambassador to the DPRK to the Chairman of the USSR Council of Ministers",
          ("Soviet ambassador to the DPRK",), ("Chairman of the USSR Council of Ministers",), ()),
-        ("Cable, Moscow to [Beijing], to the Soviet Ambassador", ("Moscow",), ("[Beijing]",), ()),
+        ("Cable, Moscow to [Beijing], to the Soviet Ambassador", ("Moscow",), ("Soviet Ambassador",), ()),  # the address line names the recipient
         ("Cable from Vyshinsky to Molotov", ("Vyshinsky",), ("Molotov",), ()),
         ("Report to Stalin on Condition of Corps", (), ("Stalin",), ()),
         ("Note on the Reception of US Ambassador Kirk", (), (), ()),
@@ -208,3 +208,21 @@ def test_parse_is_quick():
     started = time.perf_counter()
     parse(TEXT, load_manifest(FOLDER / "collection.toml"))
     assert time.perf_counter() - started < 2.0  # generous bound for a loaded CI machine; typically ~0.3 s
+
+
+def test_body_signatory_reads_the_signature_not_the_clerk():
+    from corpus.parsers.nkidp_reader import body_signatory
+
+    assert body_signatory("Inform Mao.\n\nFilippov\n\n8 July 1950\n\nCopy N1 - to Cde. Stalin") == ("Filippov",)
+    assert body_signatory("I await your response.\n\nGreetings FILIPPOV\n1 October 1950") == ("FILIPPOV",)
+    assert body_signatory("Fifth.\n\n6 May 1951 FILIPPOV [STALIN]\n\nBOGOMOLOV\n\n6 May 51") == ("FILIPPOV",)
+    assert body_signatory("With a proletarian greeting\n\nDeperasinski [trans. note: hard to read") == ("Deperasinski",)
+    assert body_signatory("SPECIAL\n\n13 July 1950\n\nCopy N1 to Cde. Stalin") == ()
+
+
+def test_a_ministry_without_country_takes_the_embassys():
+    from corpus.parsers.parties import qualify_ministry
+
+    assert qualify_ministry("Ministry of Foreign Affairs", ("Polish Embassy Beijing",)) == \
+        "Polish Ministry of Foreign Affairs"
+    assert qualify_ministry("Ministry of Foreign Affairs", ("Kim Il Sung",)) == "Ministry of Foreign Affairs"
