@@ -158,3 +158,78 @@ def _closing_bracket(body: str, start: int) -> int:
         elif char == "\n" and _BLANK_LINE.match(body, pos + 1):
             return pos
     return len(body)
+
+
+# ---- references as search keys ---------------------------------------------------------------------------------
+
+REPOSITORY_CODES = {APRF: "aprf", AVPRF: "avprf", RGASPI: "rgaspi", TSAMO: "tsamo", AMSZ: "amsz"}
+MAX_PAGE_KEYS = 400  # pages of one reference indexed one by one (a whole delo is not a page range)
+_PART = r"(?:fond|f|opis|op|delo|d|papka|pap|pp|p|listy|list|ll|l)\b\.?\s*(?:\([A-Za-z]+\.\)\s*)?\d[\w-]*"
+_REPOSITORY_NAMES = "|".join(pattern for label, pattern in _REPOSITORIES if label != PUBLISHED)
+# A citation inside a query: a repository and/or f./op./d./pp. parts, in whichever hand it was written.
+_CITATION = re.compile(
+    rf"(?:(?:{_REPOSITORY_NAMES})(?:[\s.,:]+|$))?(?:{_PART}(?:\s*(?:[-–,]|and)\s*\d+[a-z]?\b)*[\s.,;]*)+"
+    rf"|(?:{_REPOSITORY_NAMES})",
+    re.IGNORECASE,
+)
+_LEVELS = (("f", "fond"), ("o", "opis"), ("d", "delo"))
+
+
+def reference_keys(ref: ArchiveRef, *, repository: bool = True) -> tuple[str, ...]:
+    """Search keys of a reference from the archive down: 'aprf', 'aprf|f3', 'aprf|f3|o65', 'aprf|f3|o65|d830',
+    then one key per page ('aprf|f3|o65|d830|l107'); without `repository`, the same keys from the fond down
+    ('|f3|o65|d830'), for a citation that leaves the archive out."""
+    code = REPOSITORY_CODES.get(ref.repository, "")
+    if repository and not code:
+        return ()
+    key = code if repository else ""
+    keys = [key] if repository else []
+    if not ref.fond:
+        return tuple(keys)
+    for letter, name in _LEVELS:
+        key += f"|{letter}{_level_value(getattr(ref, name))}"
+        keys.append(key)
+    keys.extend(f"{key}|l{page}" for page in page_numbers(ref.pages))
+    return tuple(keys)
+
+
+def page_numbers(pages: str) -> list[int]:
+    """'107-112' → 107…112; '123, 125' → 123, 125; '170-71' → 170, 171 (a short end keeps the start's hundreds)."""
+    numbers: list[int] = []
+    for start, end in re.findall(r"(\d+)[a-z]?(?:\s*[-–]\s*(\d+))?", pages or ""):
+        low = int(start)
+        high = int(end) if end else low
+        if end and len(end) < len(start):
+            high = int(start[: len(start) - len(end)] + end)
+        if high < low or high - low > MAX_PAGE_KEYS:
+            high = low
+        numbers.extend(range(low, high + 1))
+        if len(numbers) >= MAX_PAGE_KEYS:
+            break
+    return sorted(set(numbers))[:MAX_PAGE_KEYS]
+
+
+def find_citation(text: str) -> tuple[tuple[int, int], ArchiveRef] | None:
+    """The first archive citation in a query ("TsAMO F. 16, Op. 3139, D. 157", "AVPRF fond 059a opis 5a delo 3")
+    as (its span, the parsed reference); None when the text cites no fond, or only a page."""
+    for match in _CITATION.finditer(text or ""):
+        ref = parse_source_note(match.group())
+        if ref.fond and (ref.repository or ref.opis or ref.delo):
+            return (match.start(), match.end()), ref
+    return None
+
+
+def citation_keys(ref: ArchiveRef) -> tuple[str, tuple[str, ...]]:
+    """(the key a document must have, keys of the cited pages) for a citation: the key is that of the most
+    specific level cited, with the archive when it is named; 'AP RF f. 3 op. 65 d. 830, pp. 107-112' →
+    ('aprf|f3|o65|d830', ('aprf|f3|o65|d830|l107', …))."""
+    named = ref.repository in REPOSITORY_CODES
+    keys = reference_keys(ref, repository=named)
+    levels = [k for k in keys if "|l" not in k]
+    depth = max(i for i, (_, name) in enumerate(_LEVELS) if getattr(ref, name)) + 1
+    required = levels[depth - (0 if named else 1)]
+    return required, tuple(k for k in keys if k.startswith(required + "|l"))
+
+
+def _level_value(value: str) -> str:
+    return value.casefold()

@@ -476,7 +476,7 @@ def make_analyzer(authority=None):
 
 def analysis_fingerprint(authority=None) -> str:
     """Changes when what the analyzer emits would change (the authority's forms), so stale indexes are rebuilt."""
-    digest = hashlib.sha256(b"kwarchive-analysis-2")
+    digest = hashlib.sha256(b"kwarchive-analysis-3")
     for key, forms in AuthorityFilter(authority).entries:
         digest.update(repr((key, forms)).encode("utf-8"))
     return digest.hexdigest()[:16]

@@ -61,7 +61,8 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("year", "years", lambda d: tuple(str(y) for y in years_overlapped(d)), "Year", "dated in {}"),
     FacetSpec("classification", "classification", lambda d: _one(d.classification), "Classification",
               "classified {}"),
-    FacetSpec("archive", "archive", lambda d: _one(d.archive.repository), "Archive", "held in {}"),
+    FacetSpec("archive", "archive", lambda d: _one(d.archive.repository), "Archive", "held in {}",
+              aliases=("ref",)),  # archive:/ref: also take a citation ("AP RF f. 3 op. 65 d. 830")
     FacetSpec("language", "language", lambda d: _one(d.language), "Language", "in {}"),
 )
 

@@ -2,7 +2,8 @@
 
 Facet fields (one per `index/facets.py` entry) hold exact canonical values (names contain spaces and commas), so several values are joined with
 a separator no value contains (U+001F) and split back by `ValuesTokenizer`; search filters with
-``Term(field, "Joseph Stalin")``.
+``Term(field, "Joseph Stalin")``. `reference` holds the archive reference as keys from the archive down to each
+page (`corpus.archive.reference_keys`), so a pasted citation finds its documents.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.analysis import Tokenizer
 from whoosh.analysis.acore import Token
 
+from corpus.archive import reference_keys
 from corpus.model import Document
 from index.analysis import make_analyzer
 from index.facets import FACETS
@@ -97,6 +99,7 @@ def make_schema(authority=None) -> fields.Schema:
         date_end=fields.NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         date_label=fields.STORED(),
         versions=_facet_field(stored=False),
+        reference=_facet_field(),
         content_hash=fields.ID(stored=True),
         record=fields.STORED(),
         **facets,
@@ -120,6 +123,7 @@ def document_fields(doc: Document, content_hash: str) -> dict:
         "date_end": date_int(doc.date.end),
         "date_label": doc.date.label,
         "versions": SEPARATOR.join(doc.versions),
+        "reference": SEPARATOR.join(reference_keys(doc.archive) + reference_keys(doc.archive, repository=False)),
         "content_hash": content_hash,
         "record": json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True),
         **{name: value for name, value in values.items() if value},

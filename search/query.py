@@ -18,11 +18,13 @@ from typing import Callable
 from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from corpus.archive import citation_keys, find_citation, parse_source_note
 from index.analysis import ENTITY_PREFIX, AuthorityFilter, fold_word
 from index.facets import FACET_BY_FIELD
 from search.query_syntax import QueryNode, merge_words, parse_syntax, plain_words
 
 TEXT_FIELDS = ("title", "body")
+REFERENCE_FIELD = "reference"
 MAX_WORDS = 32
 MIN_PREFIX = 2
 BOOSTS = {"word": 1.0, "translit": 1.0, "entity": 0.8, "bigram": 0.8, "stem": 0.5}
@@ -206,11 +208,24 @@ class _Compiler:
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def facet(self, node: QueryNode) -> wq.Query:
+        if node.field == "archive" and (cited := find_citation(node.text)) is not None:
+            return citation_query(cited[1])
         value = self.resolve(node.field, node.text)
+        if value is None and node.field == "archive":  # archive:TsAMO, archive:"AP RF"
+            value = self.resolve(node.field, parse_source_note(node.text).repository)
         if value is None:
             self.notices.append(f"No document has {FACET_BY_FIELD[node.field].name} '{node.text}'.")
             value = node.text
         return wq.Term(node.field, value)
+
+
+def citation_query(ref) -> wq.Query:
+    """Documents whose archive reference lies within the cited level; those holding a cited page rank first."""
+    required, pages = citation_keys(ref)
+    exact = wq.Term(REFERENCE_FIELD, required)
+    if not pages:
+        return exact
+    return wq.Or([exact] + [wq.Term(REFERENCE_FIELD, page, boost=2.0) for page in pages])
 
 
 def _units(analyzer, text: str, phrase: bool = False) -> list[dict]:
@@ -262,6 +277,15 @@ def parse_query(text: str, analyzer, resolve: Resolver) -> ParsedQuery:
     """Any text → ParsedQuery; the empty query is `Every()`. Never raises on user input."""
     if not text.strip():
         return ParsedQuery(wq.Every())
+    cited = find_citation(text) if '"' not in text and ":" not in text else None
+    if cited is not None:
+        (start, end), ref = cited
+        rest = parse_query(f"{text[:start]} {text[end:]}".strip(), analyzer, resolve) if (
+            text[:start] + text[end:]).strip() else None
+        reference = citation_query(ref)
+        if rest is None or isinstance(rest.query, wq.Every):
+            return ParsedQuery(reference)
+        return ParsedQuery(wq.And([reference, rest.query]), rest.notices, rest.words, rest.plain_fallback)
     syntax = parse_syntax(text)
     tree, fallback = syntax.tree, bool(syntax.problems)
     notices: list[str] = []

@@ -91,3 +91,46 @@ def test_every_bracketed_note_in_the_reader_names_its_repository():
     assert len(notes) >= 40
     unnamed = [note for note in notes if not parse_source_note(note).repository]
     assert unnamed == ["[Source: Translated for CWIHIP by Gary Goldberg]"]
+
+
+# ---- citations in queries and reference keys -------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, key", [
+    ("TsAMO F. 16, Op. 3139, D. 157", "tsamo|f16|o3139|d157"),
+    ("AVPRF fond 059a opis 5a delo 3", "avprf|f059a|o5a|d3"),
+    ("AP RF f. 3 op. 65 d. 830, pp. 107-112", "aprf|f3|o65|d830"),
+    ("AVP RF F. 07 op. 24 d. 223", "avprf|f07|o24|d223"),
+    ("Stalin fond 3 opis 65 delo 827", "|f3|o65|d827"),
+    ("APRF f. 3", "aprf|f3"),
+])
+def test_a_citation_in_any_hand_gives_its_most_specific_key(query, key):
+    from corpus.archive import citation_keys, find_citation
+
+    found = find_citation(query)
+    assert found is not None
+    assert citation_keys(found[1])[0] == key
+
+
+@pytest.mark.parametrize("query", ["Kim Il Sung", "p. 5 of the report", "f 16", "AP RF", "armistice talks"])
+def test_no_citation_in_ordinary_queries(query):
+    from corpus.archive import find_citation
+
+    assert find_citation(query) is None
+
+
+def test_page_numbers_expand_ranges_and_short_ends():
+    from corpus.archive import page_numbers
+
+    assert page_numbers("107-112") == [107, 108, 109, 110, 111, 112]
+    assert page_numbers("123, 125") == [123, 125]
+    assert page_numbers("170-71") == [170, 171]
+    assert page_numbers("") == []
+
+
+def test_reference_keys_run_from_the_archive_to_each_page():
+    from corpus.archive import reference_keys
+
+    ref = parse_source_note("AP RF. F. 3, Op. 65, D. 830, pp. 107-108. Original")
+    assert reference_keys(ref) == ("aprf", "aprf|f3", "aprf|f3|o65", "aprf|f3|o65|d830",
+                                   "aprf|f3|o65|d830|l107", "aprf|f3|o65|d830|l108")
+    assert reference_keys(ref, repository=False)[:2] == ("|f3", "|f3|o65")

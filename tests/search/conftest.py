@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.loader import Corpus
+from corpus.loader import Corpus, load_corpus
 from index.build import build_full
 from search.searcher import Searcher
 from tiny_corpus import AUTHORITY, TINY_DOCUMENTS
@@ -20,3 +20,16 @@ def tiny_root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny(tiny_root) -> Searcher:
     return Searcher(tiny_root)
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def real(corpus, tmp_path_factory) -> Searcher:
+    """The bundled corpus, indexed once per session."""
+    root = tmp_path_factory.mktemp("real-index")
+    build_full(corpus, root)
+    return Searcher(root)

@@ -3,30 +3,10 @@ from collections import Counter
 
 import pytest
 
-from corpus.loader import load_corpus
-from index.build import build_full
+from bundled import search
 from index.facets import FACETS
-from search.request import SearchRequest
-from search.searcher import Searcher
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def corpus():
-    return load_corpus()
-
-
-@pytest.fixture(scope="session")
-def real(corpus, tmp_path_factory):
-    root = tmp_path_factory.mktemp("real-index")
-    build_full(corpus, root)
-    return Searcher(root)
-
-
-def search(searcher, **args):
-    return searcher.search(SearchRequest.from_args({k: [v] if isinstance(v, str) else v for k, v in args.items()}),
-                           facet_limit=None)
 
 
 def test_facet_counts_equal_brute_force(real, corpus):
