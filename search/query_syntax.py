@@ -2,8 +2,9 @@
 
 Syntax: plain words; "phrases"; OR, AND, NOT and -word (+word requires a word); (grouping); prefix*; fuzzy~
 (or fuzzy~2); fields `title:` and the facet fields `from:`/`sender:`, `to:`/`recipient:`, `person:`, `place:`,
-`type:`, `classification:`, `archive:`, `collection:`, `language:`, `year:` (every facet's `query_fields` in
-`index/facets.py`; a value with spaces is quoted: `from:"Kim Il Sung"`). Input that cannot be read as written (unbalanced quotes or brackets, stray operators, an
+`type:`, `classification:`, `archive:` (or `ref:`: a repository or a citation), `collection:`, `language:`, `year:`
+(every facet's `query_fields` in `index/facets.py`; a value with spaces is quoted: `from:"Kim Il Sung"`). Input
+that cannot be read as written (unbalanced quotes or brackets, stray operators, an
 empty field) comes back with `problems`; the caller then searches `plain_words(text)` instead.
 `search/query.py` compiles the tree to Whoosh queries.
 """
