@@ -49,10 +49,19 @@ class AuthorityEntry:
     # Spellings that name the entry in a sender/recipient field but are ordinary words in running text
     # ("Joy", "Lie"); they resolve but are never searched for as mentions.
     resolve_only: tuple[str, ...] = ()
+    # A person's family name as written in `canonical` ("Kim" of "Kim Il Sung"): citations file people under it.
+    family: str = ""
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.canonical, *self.variants, *self.pseudonyms, *self.native)
+
+    @property
+    def given(self) -> str:
+        """The rest of the canonical name once the family name is taken out ("Il Sung", "Joseph"; "" if none)."""
+        if not self.family:
+            return ""
+        return " ".join(_without_words(self.canonical.split(), self.family.split()))
 
 
 def fold(text: str) -> str:
@@ -191,6 +200,14 @@ class Authority:
         return (Authority, (self.entries,))
 
 
+def _without_words(words: list[str], part: list[str]) -> list[str]:
+    """`words` with the run `part` taken out once (the run must be there)."""
+    for start in range(len(words) - len(part) + 1):
+        if words[start:start + len(part)] == part:
+            return words[:start] + words[start + len(part):]
+    raise ValueError(f"{' '.join(part)!r} is not part of {' '.join(words)!r}")
+
+
 def _mention_key(text: str) -> str:
     """The folding for running text, where a possessive is not part of the name ("People's" stays whole in
     forms and in text alike, since both go through here)."""
@@ -243,6 +260,12 @@ def _entry(record: dict, path: str) -> AuthorityEntry:
     key, kind = record.get("key", ""), record.get("kind", "")
     if not key or not record.get("canonical") or kind not in KINDS:
         raise CorpusError(f"{path}: entry {key or record!r} needs key, canonical and a kind in {KINDS}")
+    family = str(record.get("family", "")).strip()
+    if kind == "person" and not _is_run_of(family, record["canonical"]):
+        raise CorpusError(f"{path}: person {key} needs `family`, the words of {record['canonical']!r} a citation "
+                          f"files it under (got {family!r})")
+    if kind != "person" and family:
+        raise CorpusError(f"{path}: {kind} {key} has a `family` name; only people have one")
     return AuthorityEntry(
         key=key,
         canonical=record["canonical"],
@@ -252,4 +275,13 @@ def _entry(record: dict, path: str) -> AuthorityEntry:
         native=tuple(record.get("native", ())),
         description=record.get("description", ""),
         resolve_only=tuple(record.get("resolve_only", ())),
+        family=family,
     )
+
+
+def _is_run_of(part: str, name: str) -> bool:
+    try:
+        _without_words(name.split(), part.split())
+    except ValueError:
+        return False
+    return bool(part)

@@ -18,6 +18,12 @@ class Manifest:
     editor: str = ""
     translator: str = ""
     year: str = ""
+    publisher: str = ""
+    place: str = ""  # of publication
+    periodical: str = ""  # the journal or newspaper the collection appeared in, if it did
+    # Family names of the editors and translators the name authority does not hold ("Gary Goldberg" → "Goldberg"),
+    # so that exports file them correctly; pairs, sorted, to keep the manifest hashable.
+    family_names: tuple[tuple[str, str], ...] = ()
     language: str = "en"
     original_languages: tuple[str, ...] = ()
     parser: str = ""  # empty: the collection is a `documents.jsonl`
@@ -45,6 +51,10 @@ def load_manifest(path: Path) -> Manifest:
         editor=str(raw.get("editor", "")),
         translator=str(raw.get("translator", "")),
         year=str(raw.get("year", "")),
+        publisher=str(raw.get("publisher", "")),
+        place=str(raw.get("place", "")),
+        periodical=str(raw.get("periodical", "")),
+        family_names=_family_names(path, raw.get("family_names", {})),
         language=str(raw.get("language", "en")),
         original_languages=tuple(str(x) for x in raw.get("original_languages", ())),
         parser=str(raw.get("parser", "")),
@@ -58,3 +68,15 @@ def _senders(table, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
         raise CorpusError(f"{path}: [senders] must map document numbers to lists of names")
     return tuple(sorted((str(number), tuple(str(n) for n in names)) for number, names in table.items()))
+
+
+def _family_names(path: Path, table) -> tuple[tuple[str, str], ...]:
+    """`[family_names]` maps a contributor's full name to the words of it that are the family name."""
+    if not isinstance(table, dict):
+        raise CorpusError(f"{path}: family_names must be a table of \"Full Name\" = \"Family\"")
+    pairs = []
+    for name, family in sorted(table.items()):
+        if not isinstance(family, str) or f" {family} " not in f" {name} ":
+            raise CorpusError(f"{path}: family_names: {family!r} is not part of {name!r}")
+        pairs.append((name, family))
+    return tuple(pairs)

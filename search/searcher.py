@@ -150,9 +150,7 @@ class Searcher:
         cols = snapshot.columns
         ordered = _order(selected, match["score"], cols, request.sort if request.q else
                          ("date_asc" if request.sort == "relevance" else request.sort))
-        groups = snapshot.groups
-        _, first = np.unique(groups[ordered], return_index=True)
-        heads = ordered[np.sort(first)]
+        heads = representatives(ordered, snapshot.groups, snapshot.version_rank)
         total = len(heads)
         page_heads = heads[(request.page - 1) * request.per_page: request.page * request.per_page]
         hits = self._hits(snapshot, match, page_heads, selected, ordered)
@@ -188,6 +186,24 @@ class Searcher:
             hits.append(_hit(snapshot, record, stored, spans, docnum, float(match["score"][docnum]),
                              versions.get(docnum, [])))
         return hits
+
+    def documents(self, request: SearchRequest, start: int = 0, count: int = 100) -> tuple[int, list[tuple[dict, Hit]]]:
+        """Every matching document, versions included, in result order with a group's other matching versions
+        right after its representative: (how many in all, [(record, hit)] of `count` of them from `start`).
+        What an export holds, so that its count is the search's `total_documents`."""
+        with self._lock:
+            snapshot = self._current()
+            match = self._match(snapshot, request)
+            selected = self._filtered(match)
+            cols = snapshot.columns
+            ordered = _order(selected, match["score"], cols, request.sort if request.q else
+                             ("date_asc" if request.sort == "relevance" else request.sort))
+            heads = representatives(ordered, snapshot.groups, snapshot.version_rank)
+            everything = grouped_order(ordered, heads, snapshot.groups)
+            chosen = everything[start:start + count]
+            hits = self._hits(snapshot, match, chosen, selected, ordered)
+            records = [json.loads(snapshot.searcher.stored_fields(d)["record"]) for d in chosen.tolist()]
+            return len(everything), list(zip(records, hits))
 
     # ---- documents ---------------------------------------------------------------------------------------------
 
@@ -434,6 +450,31 @@ def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str) -> np.ndarr
     return docnums[np.lexsort((docnums, ends, starts, undated))]
 
 
+def representatives(ordered: np.ndarray, groups: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """One docnum per version group, where the group's best-placed member stands in `ordered`; the one shown
+    is the group's preferred matching member (lowest `rank`), whichever member placed it there."""
+    if len(ordered) == 0:
+        return ordered
+    group_of = groups[ordered]
+    _, first = np.unique(group_of, return_index=True)  # groups ascending, with their first position
+    preferred = np.lexsort((rank[ordered], group_of))  # groups ascending, preferred member first
+    sorted_groups = group_of[preferred]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    chosen = ordered[preferred[starts]]  # aligned with `first`
+    return chosen[np.argsort(first, kind="stable")]
+
+
+def grouped_order(ordered: np.ndarray, heads: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Every docnum of `ordered`, each group's representative (from `heads`) followed by its other members."""
+    if len(ordered) == 0:
+        return ordered
+    place = np.zeros(int(groups.max()) + 1, dtype=np.int64)
+    place[groups[heads]] = np.arange(len(heads))
+    is_member = np.ones(len(ordered), dtype=np.int8)
+    is_member[np.isin(ordered, heads)] = 0
+    return ordered[np.lexsort((np.arange(len(ordered)), is_member, place[groups[ordered]]))]
+
+
 def _terms(snapshot: Snapshot, q: wq.Query) -> dict[str, list]:
     """The (expanded) terms of the query that exist in the index, by text field.
 
@@ -471,7 +512,7 @@ def _hit(snapshot, record, stored, spans, docnum, score, siblings) -> Hit:
     return Hit(
         id=record["id"], url=doc_url(record["id"]), title=title_html, collection=record["collection"],
         number=record["number"], date={"start": date.get("start", ""), "end": date.get("end", ""),
-                                       "label": date.get("label", "")},
+                                       "label": date.get("label", ""), "precision": date.get("precision", "unknown")},
         doc_type=record.get("doc_type", ""), senders=tuple(record.get("senders", ())),
         recipients=tuple(record.get("recipients", ())), classification=record.get("classification", ""),
         archive=(record.get("archive") or {}).get("repository", ""), score=round(score, 4),

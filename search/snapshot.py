@@ -74,6 +74,17 @@ class Snapshot:
         return _components(self.size, owners[keep], linked[keep])
 
     @cached_property
+    def version_rank(self) -> np.ndarray:
+        """Which version stands for its group in results: the fullest text (longest body as the index measures
+        it), then the smallest id. A property of the document, not of the search, so a group shows the same
+        representative for every search that matches it."""
+        ids = np.array(self.columns.ids, dtype=object)
+        order = np.lexsort((ids, -self.postings.lengths("body")))
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[order] = np.arange(self.size, dtype=np.int64)
+        return rank
+
+    @cached_property
     def versions_of(self) -> dict[int, list[int]]:
         """{docnum: other live docnums of its version group}, only for documents that have versions."""
         groups, live = self.groups, self.columns.live

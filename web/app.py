@@ -33,8 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import (api, deadline, doc_views, errors, public_url, search_views, security, served_generation,
-                     templating)
+    from web import (api, compare_views, deadline, doc_views, errors, public_url, search_views, security,
+                     served_generation, templating)
 
     public_url.register(app)
     templating.register(app)
@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     deadline.register(app)  # registered last, so its after_request runs first and stops the timer
     app.register_blueprint(search_views.bp)
     app.register_blueprint(doc_views.bp)
+    app.register_blueprint(compare_views.bp)
     app.register_blueprint(api.bp)
     return app
 

@@ -1,33 +1,60 @@
-"""A suggested citation in Chicago style for one document, built from its record and its collection's manifest."""
+"""The suggested citation of one document in the Chicago Manual's notes form for archival documents in
+published collections (CMOS 14.111, 14.222, 14.233): correspondence as "Author to Recipient, type, date", other
+documents by their title in quotation marks (a description, unquoted, when the title is cut off), then the
+archive signature, the translator, "in" the collection as its editors cite it, the document's number and URL."""
 from __future__ import annotations
 
 from corpus.manifest import Manifest
 
-
-def archive_reference(archive: dict) -> str:
-    """'AP RF, f. 3, op. 65, d. 775, pp. 74-76' from the parsed parts, else the note as written."""
-    parts = [archive.get("repository", "")]
-    for label, key in (("f.", "fond"), ("op.", "opis"), ("d.", "delo"), ("p.", "papka")):
-        if archive.get(key):
-            parts.append(f"{label} {archive[key]}")
-    if archive.get("pages"):
-        parts.append(archive["pages"] if archive["pages"][:2] in ("p.", "pp", "l.", "ll") else f"pp. {archive['pages']}")
-    composed = ", ".join(p for p in parts if p)
-    if composed and len(parts) > 1:
-        return composed
-    return (archive.get("raw") or composed).strip("[] ").removeprefix("Source:").strip()
+from web.reference import Reference, _and, is_whole_collection
 
 
-def chicago(record: dict, manifest: Manifest | None, url: str) -> str:
-    """“Title,” date, archive reference. In <collection citation>, no. N. URL."""
-    title = " ".join(record.get("title", "").split()) or f"Document {record.get('number', '')}"
-    pieces = [f"“{title.rstrip('.,')},”"]
-    when = (record.get("date") or {}).get("label") or "n.d."
-    reference = archive_reference(record.get("archive") or {})
-    pieces.append(f"{when}, {reference}." if reference else f"{when}.")
-    source = manifest.citation if manifest else record.get("collection", "")
-    pieces.append(f"In {source.rstrip('.')}, no. {record.get('number', '')}.")
-    if record.get("translator") and not (manifest and manifest.translator):
-        pieces.append(f"Translated by {record['translator']}.")
-    pieces.append(f"{url}.")
-    return " ".join(pieces)
+def chicago(ref: Reference, manifest: Manifest | None) -> str:
+    if is_whole_collection(ref, manifest):
+        return _sentence(f"{curl_quotes(ref.container_citation)}, {ref.url}")
+    pieces = []
+    if ref.item_type == "letter" and ref.authors and ref.recipients:
+        pieces += [f"{_and(ref.authors)} to {_and(ref.recipients)}", ref.doc_type]
+    elif ref.title_complete:
+        pieces.append(f"“{_inner_quotes(ref.title).rstrip('.,')},”")
+    else:
+        pieces.append(ref.description)
+    pieces.append(ref.date.label or "n.d.")
+    pieces.append(", ".join(filter(None, (ref.archive, ref.archive_location))))
+    translators = _and(ref.translators)
+    if translators and not (manifest and manifest.translator):
+        pieces.append(f"trans. {translators}")
+    source = curl_quotes(ref.container_citation).rstrip(".")
+    pieces.append(f"in {source}, no. {ref.number}" if source else f"no. {ref.number}")
+    pieces.append(ref.url)
+    text = ""
+    for piece in filter(None, pieces):
+        text += piece if not text else (" " if text.endswith("”") else ", ") + piece
+    return _sentence(text)
+
+
+def curl_quotes(text: str) -> str:
+    """Straight quotes as typeset ones: "x" → “x”, it's → it’s (a citation never mixes the two)."""
+    out, opening = [], True
+    for i, ch in enumerate(text):
+        if ch == '"':
+            out.append("“" if opening else "”")
+            opening = not opening
+        elif ch == "'":
+            before = text[i - 1] if i else " "
+            out.append("’" if before.isalnum() or before in ".,?!" else "‘")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _inner_quotes(title: str) -> str:
+    """Quotation marks inside a quoted title become single ones (“Report on ‘Operation X’”)."""
+    curled = curl_quotes(title)
+    return curled.replace("“", "‘").replace("”", "’")
+
+
+def _sentence(text: str) -> str:
+    """End with one full stop: "n.d." and an abbreviation are not stopped twice."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."

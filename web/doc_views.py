@@ -1,33 +1,48 @@
-"""The document page: metadata, body, highlighted query words, citation, versions, neighbours, similar documents."""
+"""The document page: metadata, body, highlighted query words, citation and its downloads (RIS, BibTeX, CSL-JSON),
+versions, its place in the result list it was opened from, neighbours in time, similar documents."""
 from __future__ import annotations
 
 import re
 
 from flask import Blueprint, render_template, request
 
+from corpus.errors import BadRequest
 from corpus.model import document_id
 from search.request import SearchRequest
 
-from web import collections, served_generation
+from web import collections, exports, search_page, served_generation
 from web.app import corpus_dir, get_searcher
-from web.citation import archive_reference, chicago
+from web.citation import chicago
 from web.highlight import highlight_paragraphs
-from web.public_url import absolute_url
+from web.reference import archive_location
+from web.reference_formats import highwire_tags
+from web.templating import compare_path, plain_text
 
 bp = Blueprint("doc", __name__)
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+DOWNLOADS = {"ris": "ris", "bib": "bibtex", "json": "csljson"}  # path suffix → export format
+DOWNLOAD_LABELS = (("ris", "RIS"), ("bib", "BibTeX"), ("json", "CSL-JSON"))
+FORMAT_PARAMETER = {"ris": "ris", "bibtex": "bibtex", "csljson": "csljson"}
+
+
 @bp.get("/doc/<collection>/<number>")
 def document(collection: str, number: str):
+    number, suffix = _download_suffix(number)
+    fmt = DOWNLOADS.get(suffix) if suffix else _format_parameter()
     searcher = get_searcher()
     doc_id = document_id(collection, number)
     record = searcher.document(doc_id)
     served_generation.note(searcher.generation)
-    q = request.args.get("q", "")[:2000]
+    if fmt:
+        return exports.document_response(fmt, record)
+    search = SearchRequest.from_args(request.args)
+    q = search.q
     paragraphs, marks = highlight_paragraphs(paragraphs_of(record.get("body", "")), q)
     manifests = collections.manifests(corpus_dir())
+    ref = exports.reference_for(record)
     return render_template(
         "document.html",
         record=record,
@@ -35,13 +50,76 @@ def document(collection: str, number: str):
         paragraphs=paragraphs,
         marks=marks,
         rows=metadata_rows(record, manifests),
-        citation=chicago(record, manifests.get(collection), absolute_url(request.path)),
+        citation=chicago(ref, manifests.get(collection)),
+        highwire=highwire_tags(ref),
+        canonical_url=ref.url,
+        downloads=[{"label": label, "url": exports.doc_path(doc_id) + "." + suffix,
+                    "type": exports.CONTENT_TYPES[DOWNLOADS[suffix]].split(";")[0]}
+                   for suffix, label in DOWNLOAD_LABELS],
         versions=[{"id": v, "label": collections.version_label(v, corpus_dir())} for v in record.get("versions") or ()],
+        compare_url=compare_path(doc_id) if record.get("versions") else None,
         neighbours=_neighbours(searcher, doc_id),
         similar=_similar(searcher, doc_id),
         header_q=q,
-        back_url=SearchRequest(q=q).url() if q else None,
+        trail=result_trail(searcher, search, _position(), doc_id),
+        search=search,
     )
+
+
+def _download_suffix(number: str) -> tuple[str, str]:
+    """"16.ris" → ("16", "ris"); a number without a known suffix is left whole."""
+    stem, dot, suffix = number.rpartition(".")
+    if dot and suffix in DOWNLOADS:
+        return stem.removesuffix(".csl") if suffix == "json" else stem, suffix
+    return number, ""
+
+
+def _format_parameter() -> str | None:
+    value = (request.args.get("format") or "").strip().lower()
+    if not value or value == "html":
+        return None
+    if value not in FORMAT_PARAMETER:
+        raise BadRequest(f"format: expected one of html, {', '.join(FORMAT_PARAMETER)}, got '{value[:20]}'",
+                         parameter="format")
+    return FORMAT_PARAMETER[value]
+
+
+def _position() -> int:
+    try:
+        return max(0, int(request.args.get("hit", "0")))
+    except ValueError:
+        return 0
+
+
+def result_trail(searcher, search: SearchRequest, position: int, doc_id: str) -> dict | None:
+    """Where this document stands in the result list it was opened from: "3 of 41", the previous and next
+    results, and the way back to the whole search (filters, dates, sort and page kept). Without a place in a
+    list, only the way back, when there was a search."""
+    back = search.with_page(1).url() if not search.is_empty else None
+    if position < 1:
+        return {"back_url": back} if back else None
+    per_page = search.per_page
+    found = searcher.search(search.with_page(search_page.page_of(position, per_page))).to_dict()
+    total = int(found.get("total", 0))
+    hits = found.get("hits") or []
+    index = (position - 1) % per_page
+    if position > total or index >= len(hits) or hits[index]["id"] != doc_id:
+        return {"back_url": back} if back else None
+
+    def neighbour(at: int) -> dict | None:
+        if not 1 <= at <= total:
+            return None
+        page = search_page.page_of(at, per_page)
+        rows = hits if page == search_page.page_of(position, per_page) else \
+            searcher.search(search.with_page(page)).to_dict().get("hits") or []
+        hit = rows[(at - 1) % per_page] if (at - 1) % per_page < len(rows) else None
+        return hit and {"title": plain_text(hit["title"]), "url": search_page.hit_url(search, hit["id"], at)}
+
+    return {
+        "position": position, "total": total,
+        "previous": neighbour(position - 1), "next": neighbour(position + 1),
+        "back_url": search.with_page(search_page.page_of(position, per_page)).url() + f"#hit-{position}",
+    }
 
 
 def paragraphs_of(body: str) -> list[str]:
@@ -78,8 +156,8 @@ def metadata_rows(record: dict, manifests: dict) -> list[dict]:
         ("Classification", [{"text": record.get("classification", ""),
                              "url": facet_link("classification", record["classification"])}]
          if record.get("classification") else []),
-        ("Archive", [{"text": archive_reference(record.get("archive") or {})}]
-         if archive_reference(record.get("archive") or {}) else []),
+        ("Archive", [{"text": _archive_text(record.get("archive") or {})}]
+         if _archive_text(record.get("archive") or {}) else []),
         ("Translator", [{"text": record.get("translator", "")}] if record.get("translator") else []),
         ("Language", [{"text": language}] if language else []),
         ("Collection", [{"text": manifest.title if manifest else record.get("collection", ""),
@@ -89,6 +167,12 @@ def metadata_rows(record: dict, manifests: dict) -> list[dict]:
         ("Places", [{"text": p, "url": facet_link("place", p)} for p in record.get("places") or ()]),
     ]
     return [{"label": label, "links": links} for label, links in rows if links]
+
+
+def _archive_text(archive: dict) -> str:
+    """"RGASPI, f. 558, op. 11, d. 334, p. 79", or the source note as written when it could not be parsed."""
+    parsed = ", ".join(filter(None, (archive.get("repository", ""), archive_location(archive))))
+    return parsed or (archive.get("raw") or "").strip("[] ").removeprefix("Source:").strip()
 
 
 def _people(facet: str, canonical, raw) -> list[dict]:

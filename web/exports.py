@@ -1,4 +1,6 @@
-"""All results of a search as CSV, JSON, RIS or BibTeX: streamed page by page, each with its type and file name."""
+"""All results of a search as CSV, JSON, RIS, BibTeX or CSL-JSON: every matching document, versions included
+(what the page counts as documents), streamed page by page, each format with its type and file name. The record
+of each document in each format is `web/reference_formats.py`'s."""
 from __future__ import annotations
 
 import csv
@@ -12,11 +14,13 @@ from urllib.parse import quote
 
 from flask import Response
 
-from search.request import MAX_PAGE, MAX_PER_PAGE, SearchRequest
+from search.request import MAX_PER_PAGE, SearchRequest
 
-from web import collections, served_generation
+from web import collections, names, served_generation
 from web.app import corpus_dir, get_searcher
 from web.public_url import absolute_url, public_root
+from web.reference import Reference, reference
+from web.reference_formats import CSV_COLUMNS, bibtex_entry, bibtex_key, csl_item, csv_row, ris_record
 from web.templating import plain_text
 
 CONTENT_TYPES = {
@@ -24,30 +28,30 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "ris": "application/x-research-info-systems; charset=utf-8",
     "bibtex": "application/x-bibtex; charset=utf-8",
+    "csljson": "application/vnd.citationstyles.csl+json; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
 }
-EXTENSIONS = {"csv": "csv", "json": "json", "ris": "ris", "bibtex": "bib", "atom": "atom"}
-CSV_COLUMNS = ("id", "url", "title", "date_label", "date_start", "date_end", "doc_type", "senders",
-               "recipients", "classification", "archive", "collection", "number", "versions", "snippet")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXTENSIONS = {"csv": "csv", "json": "json", "ris": "ris", "bibtex": "bib", "csljson": "csl.json", "atom": "atom"}
 
 
-def iter_hits(searcher, req: SearchRequest) -> Iterator[dict]:
-    """Every hit of the search, page after page at the largest page size (grouped versions count once)."""
-    req = replace(req, per_page=MAX_PER_PAGE, page=1)
-    found = searcher.search(req)
-    served_generation.note(found.generation)
-    return _pages(searcher, req, found.to_dict())
+def iter_documents(searcher, req: SearchRequest) -> Iterator[tuple[dict, dict]]:
+    """(record, hit) of every matching document, versions included, page after page at the largest page size.
+    The first page is read at once (inside the request, so its generation is noted); the rest as streamed."""
+    req = replace(req, page=1, per_page=MAX_PER_PAGE)
+    total, found = searcher.documents(req, 0, MAX_PER_PAGE)
+    served_generation.note(searcher.generation)
+    return _pages(searcher, req, total, found)
 
 
-def _pages(searcher, req: SearchRequest, first: dict) -> Iterator[dict]:
-    page, body = 1, first
+def _pages(searcher, req: SearchRequest, total: int, found: list) -> Iterator[tuple[dict, dict]]:
+    start = 0
     while True:
-        yield from body.get("hits", [])
-        if not body.get("hits") or page * req.per_page >= int(body.get("total", 0)) or page >= MAX_PAGE:
+        for record, hit in found:
+            yield record, hit.to_dict()
+        start += len(found)
+        if not found or start >= total:
             return
-        page += 1
-        body = searcher.search(req.with_page(page)).to_dict()
+        total, found = searcher.documents(req, start, MAX_PER_PAGE)
 
 
 def file_name(req: SearchRequest, fmt: str) -> str:
@@ -57,19 +61,43 @@ def file_name(req: SearchRequest, fmt: str) -> str:
     return f"{stem}.{EXTENSIONS[fmt]}"
 
 
-def attachment_headers(req: SearchRequest, fmt: str) -> dict[str, str]:
-    name = file_name(req, fmt)
+def attachment_headers(name: str) -> dict[str, str]:
     return {"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"}
 
 
 def export_response(fmt: str, req: SearchRequest) -> Response:
-    searcher = get_searcher()
-    hits = iter_hits(searcher, req)
-    titles = collections.titles(corpus_dir())
-    writer = WRITERS[fmt]
-    root = public_root()
-    body = writer(hits, lambda hit: absolute_url(doc_path(hit["id"]), root), titles, req)
-    return Response(body, headers={"Content-Type": CONTENT_TYPES[fmt], **attachment_headers(req, fmt)})
+    to_reference = reference_maker()
+    items = ((to_reference(record), hit) for record, hit in iter_documents(get_searcher(), req))
+    body = WRITERS[fmt](items, req)
+    return Response(body, headers={"Content-Type": CONTENT_TYPES[fmt], **attachment_headers(file_name(req, fmt))})
+
+
+def records_response(fmt: str, records: list[dict], name: str) -> Response:
+    """Given documents (one document, or the selected items) in one format, as a download named `name`."""
+    to_reference = reference_maker()
+    body = "".join(WRITERS[fmt]([(to_reference(record), {}) for record in records], None))
+    return Response(body, headers={"Content-Type": CONTENT_TYPES[fmt],
+                                   **attachment_headers(f"{name}.{EXTENSIONS[fmt]}")})
+
+
+def document_response(fmt: str, record: dict) -> Response:
+    """One document as a download (`/doc/<c>/<n>.ris`): the same record the search's exports hold."""
+    return records_response(fmt, [record], bibtex_key(record.get("id", "")))
+
+
+def reference_maker() -> Callable[[dict], Reference]:
+    """record → Reference with its collection's manifest, the name authority and its public URL; everything it
+    needs from the request is read now, so it can run while a response streams."""
+    root = corpus_dir()
+    manifests = collections.manifests(root)
+    authority = names.load_authority(root)
+    site = public_root()
+    return lambda record: reference(record, manifests.get(record.get("collection", "")), authority,
+                                    absolute_url(doc_path(record.get("id", "")), site))
+
+
+def reference_for(record: dict) -> Reference:
+    return reference_maker()(record)
 
 
 def doc_path(doc_id: str) -> str:
@@ -77,36 +105,13 @@ def doc_path(doc_id: str) -> str:
     return f"/doc/{quote(collection)}/{quote(number)}"
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula starts with ' instead."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
-def version_ids(hit: dict) -> list[str]:
-    return [v["id"] if isinstance(v, dict) else str(v) for v in hit.get("versions") or ()]
-
-
-def csv_row(hit: dict, url: str) -> list[str]:
-    when = hit.get("date") or {}
-    values = {
-        "id": hit.get("id", ""), "url": url, "title": plain_text(hit.get("title", "")),
-        "date_label": when.get("label", ""), "date_start": when.get("start", ""), "date_end": when.get("end", ""),
-        "doc_type": hit.get("doc_type", ""), "senders": "; ".join(hit.get("senders") or ()),
-        "recipients": "; ".join(hit.get("recipients") or ()), "classification": hit.get("classification", ""),
-        "archive": hit.get("archive", ""), "collection": hit.get("collection", ""),
-        "number": str(hit.get("number", "")), "versions": "; ".join(version_ids(hit)),
-        "snippet": plain_text(hit.get("snippet", "")),
-    }
-    return [neutralise(str(values[column])) for column in CSV_COLUMNS]
-
-
-def write_csv(hits, url_of: Callable, titles: dict, req: SearchRequest) -> Iterator[str]:
+def write_csv(items, req: SearchRequest | None) -> Iterator[str]:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\r\n")
     out.writerow(CSV_COLUMNS)
     yield "\ufeff" + _drain(buffer)
-    for hit in hits:
-        out.writerow(csv_row(hit, url_of(hit)))
+    for ref, hit in items:
+        out.writerow(csv_row(ref, plain_text(hit.get("snippet", ""))))
         yield _drain(buffer)
 
 
@@ -117,77 +122,41 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def write_json(hits, url_of: Callable, titles: dict, req: SearchRequest) -> Iterator[str]:
-    """`{"query": …, "hits": [...]}` written hit by hit; titles and snippets as plain text."""
+def write_json(items, req: SearchRequest | None) -> Iterator[str]:
+    """`{"query": …, "description": …, "hits": [...]}` written document by document: the hit's fields (titles and
+    snippets as plain text) with the record's people, places, translator, archive signature and date precision."""
+    req = req or SearchRequest()
     yield '{"query": ' + json.dumps(req.to_query_string()) + ', "description": ' + json.dumps(req.describe())
     yield ', "hits": ['
-    for i, hit in enumerate(hits):
-        record = dict(hit, url=url_of(hit), title=plain_text(hit.get("title", "")),
-                      snippet=plain_text(hit.get("snippet", "")))
-        yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
+    for i, (ref, hit) in enumerate(items):
+        entry = dict(hit, id=ref.id, url=ref.url, title=plain_text(hit.get("title", "")) or ref.title,
+                     snippet=plain_text(hit.get("snippet", "")),
+                     date={"start": ref.date.start, "end": ref.date.end, "label": ref.date.label,
+                           "precision": ref.date.precision},
+                     people=list(ref.people), places=list(ref.places),
+                     translator=[c.natural for c in ref.translators],
+                     archive={"repository": ref.archive, "signature": ref.archive_location})
+        yield ("," if i else "") + "\n" + json.dumps(entry, ensure_ascii=False)
     yield "\n]}\n"
 
 
-def write_ris(hits, url_of: Callable, titles: dict, req: SearchRequest) -> Iterator[str]:
-    for hit in hits:
-        yield "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in ris_fields(hit, url_of(hit), titles))
-        yield "ER  - \r\n\r\n"
+def write_ris(items, req: SearchRequest | None) -> Iterator[str]:
+    for ref, _ in items:
+        yield ris_record(ref) + "\r\n"
 
 
-def ris_fields(hit: dict, url: str, titles: dict) -> list[tuple[str, str]]:
-    when = hit.get("date") or {}
-    fields = [("TY", "GEN"), ("ID", hit.get("id", "")), ("TI", plain_text(hit.get("title", "")))]
-    fields += [("AU", name) for name in hit.get("senders") or ()]
-    if when.get("start"):
-        fields += [("PY", when["start"][:4]), ("DA", when["start"].replace("-", "/"))]
-    fields += [("T2", titles.get(hit.get("collection", ""), hit.get("collection", ""))),
-               ("M1", str(hit.get("number", ""))), ("UR", url)]
-    notes = [when.get("label", ""), hit.get("doc_type", ""), _recipients_note(hit), hit.get("classification", ""),
-             hit.get("archive", "")]
-    fields.append(("N1", "; ".join(n for n in notes if n)))
-    return [(tag, value) for tag, value in fields if value]
+def write_bibtex(items, req: SearchRequest | None) -> Iterator[str]:
+    for ref, _ in items:
+        yield bibtex_entry(ref) + "\n\n"
 
 
-def _recipients_note(hit: dict) -> str:
-    recipients = "; ".join(hit.get("recipients") or ())
-    return f"to {recipients}" if recipients else ""
+def write_csl_json(items, req: SearchRequest | None) -> Iterator[str]:
+    """A CSL-JSON array (what citeproc-js, pandoc and Zotero's "CSL JSON" import read)."""
+    yield "["
+    for i, (ref, _) in enumerate(items):
+        yield ("," if i else "") + "\n" + json.dumps(csl_item(ref), ensure_ascii=False)
+    yield "\n]\n"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def write_bibtex(hits, url_of: Callable, titles: dict, req: SearchRequest) -> Iterator[str]:
-    for hit in hits:
-        yield bibtex_entry(hit, url_of(hit), titles) + "\n\n"
-
-
-def bibtex_entry(hit: dict, url: str, titles: dict) -> str:
-    when = hit.get("date") or {}
-    fields = [
-        ("title", plain_text(hit.get("title", ""))),
-        ("author", " and ".join(hit.get("senders") or ())),
-        ("year", when.get("start", "")[:4]),
-        ("date", when.get("start", "")),
-        ("howpublished", titles.get(hit.get("collection", ""), hit.get("collection", ""))),
-        ("number", str(hit.get("number", ""))),
-        ("url", url),
-        ("note", "; ".join(n for n in (when.get("label", ""), hit.get("doc_type", ""), _recipients_note(hit),
-                                       hit.get("archive", "")) if n)),
-    ]
-    key = re.sub(r"[^A-Za-z0-9]+", "-", hit.get("id", "")).strip("-") or "document"
-    lines = [f"  {name} = {{{value if name == 'url' else bibtex_escape(value)}}}" for name, value in fields if value]
-    return f"@misc{{{key},\n" + ",\n".join(lines) + "\n}"
-
-
-_BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$", "#": r"\#",
-    "_": r"\_", "^": r"\^{}", "~": r"\~{}",
-}
-
-
-def bibtex_escape(text: str) -> str:
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in _one_line(text))
-
-
-WRITERS = {"csv": write_csv, "json": write_json, "ris": write_ris, "bibtex": write_bibtex}
+WRITERS = {"csv": write_csv, "json": write_json, "ris": write_ris, "bibtex": write_bibtex,
+           "csljson": write_csl_json}

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.request import MAX_PAGE, SearchRequest
 
 SORT_LABELS = {"relevance": "Relevance", "date_asc": "Oldest first", "date_desc": "Newest first"}
-EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("ris", "RIS"), ("bibtex", "BibTeX"))
+EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("ris", "RIS"), ("bibtex", "BibTeX"), ("csljson", "CSL-JSON"))
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,15 @@ def export_links(req: SearchRequest) -> list[dict]:
 def feed_url(req: SearchRequest) -> str:
     query = replace(req, page=1).to_query_string()
     return f"/search?{query}&format=atom" if query else "/search?format=atom"
+
+
+def page_of(position: int, per_page: int) -> int:
+    return (position - 1) // per_page + 1
+
+
+def hit_url(req: SearchRequest, doc_id: str, position: int) -> str:
+    """A result's link: the document with the whole search and its place in the list (`hit=`), so the document
+    page can offer "Back to the search", previous and next ("3 of 41")."""
+    collection, _, number = doc_id.partition("/")
+    query = req.with_page(page_of(position, req.per_page)).to_query_string()
+    return f"/doc/{quote(collection)}/{quote(number)}?" + (f"{query}&" if query else "") + f"hit={position}"

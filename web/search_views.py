@@ -12,11 +12,13 @@ from search.request import DEFAULT_PER_PAGE, SearchRequest
 from web import collections, exports, feeds, search_page, served_generation
 from web.app import corpus_dir, get_searcher
 from web.public_url import absolute_url
+from web.reference_formats import coins_title
+from web.templating import compare_path, plain_text
 from web.timeline import timeline
 
 bp = Blueprint("search", __name__)
 
-FORMATS = ("html", "atom", "csv", "json", "ris", "bibtex")
+FORMATS = ("html", "atom", "csv", "json", "ris", "bibtex", "csljson")
 MAX_RELAXATIONS = 6
 
 
@@ -47,6 +49,7 @@ def page_context(req: SearchRequest, result: dict) -> dict:
     titles = collections.titles(root)
     facets = search_page.with_collection_titles(result.get("facets") or {}, titles)
     labels = search_page.value_labels(facets)
+    to_reference = exports.reference_maker()
     return {
         "req": req,
         "result": result,
@@ -65,6 +68,9 @@ def page_context(req: SearchRequest, result: dict) -> dict:
         "collection_titles": titles,
         "version_label": lambda doc_id: collections.version_label(doc_id, root),
         "header_q": req.q,
+        "hit_url": search_page.hit_url,
+        "compare_url": compare_path,
+        "coins": lambda hit: coins_title(to_reference(dict(hit, title=plain_text(hit["title"]), archive={}))),
     }
 
 

@@ -20,6 +20,12 @@ def doc_url(doc_id: str, **params) -> str:
     return url_for("doc.document", collection=collection, number=number, **params)
 
 
+def compare_path(doc_id: str) -> str:
+    """The compare page of a document's version group."""
+    collection, _, number = doc_id.partition("/")
+    return url_for("compare.compare", collection=collection, number=number)
+
+
 def safe_highlight(fragment: str) -> Markup:
     """Trust search's highlighted HTML only as far as `<mark>`: re-escape, then restore the marks."""
     text = html.escape(plain_text(fragment.replace("<mark>", "\x01").replace("</mark>", "\x02")), quote=False)
@@ -38,4 +44,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         plain=plain_text, highlight=safe_highlight, names=join_names, thousands=thousands,
     )
-    app.jinja_env.globals.update(doc_url=doc_url)
+    app.jinja_env.globals.update(doc_url=doc_url, compare_url=compare_path)
