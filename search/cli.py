@@ -49,7 +49,7 @@ def search_command(query, date_from, date_to, filters, sort, page, per_page, as_
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.total} results ({result.total_documents} documents) — {request.describe()}")
+    click.echo(f"{counts_line(result.total, result.total_documents)} — {request.describe()}")
     for notice in result.notices:
         click.echo(f"note: {notice}")
     if result.suggestion:
@@ -62,3 +62,11 @@ def search_command(query, date_from, date_to, filters, sort, page, per_page, as_
         if hit.versions:
             click.echo(f"      also in: {', '.join(v['id'] for v in hit.versions)}")
         click.echo(f"      {_plain(hit.snippet)}")
+
+
+def counts_line(results: int, documents: int) -> str:
+    """"250 documents (238 results, versions of one document grouped)": documents first, as the page says."""
+    line = f"{documents:,} document{'' if documents == 1 else 's'}"
+    if results != documents:
+        line += f" ({results:,} result{'' if results == 1 else 's'}, versions of one document grouped)"
+    return line

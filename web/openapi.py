@@ -42,7 +42,9 @@ ERROR = {
 
 DATE = {"type": "object", "properties": {
     "start": {"type": "string", "description": "ISO date or empty when undated"},
-    "end": {"type": "string"}, "label": {"type": "string"}}}
+    "end": {"type": "string"}, "label": {"type": "string"},
+    "precision": {"type": "string", "enum": ["day", "month", "year", "range", "after", "before", "circa", "unknown"],
+                  "description": "How much of start/end the editors really know: 'month' means only the month"}}}
 
 HIT = {"type": "object", "required": ["id", "url", "title"], "properties": {
     "id": {"type": "string"}, "url": {"type": "string"},
@@ -50,15 +52,23 @@ HIT = {"type": "object", "required": ["id", "url", "title"], "properties": {
     "collection": {"type": "string"}, "number": {"type": "string"}, "date": {"$ref": "#/components/schemas/Date"},
     "doc_type": {"type": "string"}, "senders": {"type": "array", "items": {"type": "string"}},
     "recipients": {"type": "array", "items": {"type": "string"}}, "classification": {"type": "string"},
-    "archive": {"type": "string"}, "score": {"type": "number"}, "versions": {"type": "array"},
+    "archive": {"type": "string"}, "score": {"type": "number"},
+    "versions": {"type": "array", "description": "The other matching-or-not versions of this document; the hit is "
+                                                 "its group's representative (the fullest text, then the smallest id)"},
     "snippet": {"type": "string", "description": "HTML: up to three escaped fragments with <mark>"}}}
 
 FACET_VALUE = {"type": "object", "properties": {
     "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
     "selected": {"type": "boolean"}}}
 
-SEARCH_RESULT = {"type": "object", "required": ["query", "total", "page", "per_page", "hits", "facets"], "properties": {
-    "query": {}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+SEARCH_RESULT = {"type": "object", "required": ["query", "total", "total_documents", "page", "per_page", "hits",
+                                                 "facets"], "properties": {
+    "query": {},
+    "total": {"type": "integer", "description": "Results: matching documents with the versions of one document "
+                                                "grouped under one hit (what the pages page over)"},
+    "total_documents": {"type": "integer", "description": "Matching documents, every version counted (what facet "
+                                                          "counts, the timeline and every export count)"},
+    "page": {"type": "integer"}, "per_page": {"type": "integer"},
     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
     "facets": {"type": "object", "additionalProperties": {"type": "array",
                                                            "items": {"$ref": "#/components/schemas/FacetValue"}}},
