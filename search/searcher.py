@@ -148,9 +148,7 @@ class Searcher:
         match = self._match(snapshot, request)
         selected = self._filtered(match)
         cols = snapshot.columns
-        ordered = _order(selected, match["score"], cols, request.sort if request.q else
-                         ("date_asc" if request.sort == "relevance" else request.sort))
-        heads = representatives(ordered, snapshot.groups, snapshot.version_rank)
+        ordered, heads = _results(snapshot, match, selected, request)
         total = len(heads)
         page_heads = heads[(request.page - 1) * request.per_page: request.page * request.per_page]
         hits = self._hits(snapshot, match, page_heads, selected, ordered)
@@ -195,10 +193,7 @@ class Searcher:
             snapshot = self._current()
             match = self._match(snapshot, request)
             selected = self._filtered(match)
-            cols = snapshot.columns
-            ordered = _order(selected, match["score"], cols, request.sort if request.q else
-                             ("date_asc" if request.sort == "relevance" else request.sort))
-            heads = representatives(ordered, snapshot.groups, snapshot.version_rank)
+            ordered, heads = _results(snapshot, match, selected, request)
             everything = grouped_order(ordered, heads, snapshot.groups)
             chosen = everything[start:start + count]
             hits = self._hits(snapshot, match, chosen, selected, ordered)
@@ -448,6 +443,13 @@ def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str) -> np.ndarr
     if sort == "date_desc":
         starts, ends = -starts, -ends
     return docnums[np.lexsort((docnums, ends, starts, undated))]
+
+
+def _results(snapshot: Snapshot, match: dict, selected: np.ndarray, request: SearchRequest):
+    """(every selected docnum in result order, one representative per version group in that order)."""
+    sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
+    ordered = _order(selected, match["score"], snapshot.columns, sort)
+    return ordered, representatives(ordered, snapshot.groups, snapshot.version_rank)
 
 
 def representatives(ordered: np.ndarray, groups: np.ndarray, rank: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from corpus.authority import Authority
 from corpus.manifest import Manifest
+from corpus.model import DateRange
 
 # The archive's document types as Zotero's item types (which RIS, BibTeX and CSL-JSON each spell their own way):
 # correspondence is a letter, a report a report, a newspaper article an article, everything else a document.
@@ -53,13 +54,8 @@ class Creator:
 
 
 @dataclass(frozen=True)
-class ReferenceDate:
-    """A document date at its real precision (`corpus.model.PRECISIONS`); start/end ISO or "" when undated."""
-
-    start: str = ""
-    end: str = ""
-    label: str = ""
-    precision: str = "unknown"
+class ReferenceDate(DateRange):
+    """A document's DateRange with what exports need of it: the parts really known, EDTF, the year."""
 
     @property
     def known_parts(self) -> tuple[int, ...]:

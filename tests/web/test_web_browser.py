@@ -87,9 +87,10 @@ def test_open_a_document_and_follow_a_version_link(page):
     with_versions.locator(".hit__title a").click()
     page.wait_for_url(re.compile(r"/doc/[^/]+/[^/?]+\?q="))
     assert page.locator(".document__body mark").count() > 0
-    assert page.locator("#citation-text").inner_text().startswith("“")
+    citation = page.locator("#citation-text").inner_text()
+    assert citation.endswith(urlsplit(page.url).path + ".") and ".." not in citation  # Chicago: URL, one full stop
     here = urlsplit(page.url).path
-    version = page.locator(".versions a").first
+    version = page.locator(".versions li a").first
     version.click()
     page.wait_for_url(lambda url: urlsplit(url).path != here)
     assert urlsplit(page.url).path.startswith("/doc/")
