@@ -34,12 +34,16 @@ import hashlib
 import threading
 import unicodedata
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 
 import icu
+import whoosh
 from whoosh.analysis import CompositeAnalyzer, Filter, Tokenizer
-from whoosh.analysis.acore import Token
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.lang.snowball.russian import RussianStemmer
+
+from index.whoosh_private import new_token
 
 STEM_PREFIX = "~"
 ENTITY_PREFIX = "ent:"
@@ -147,15 +151,6 @@ def _utf16_map(text: str) -> list[int] | None:
     return mapping
 
 
-def _token(text, pos, startchar, endchar, kind, mode, **extra) -> Token:
-    """A new Token; filled directly because Token.__init__ with keywords is a measurable cost per word."""
-    token = Token.__new__(Token)
-    token.__dict__ = {"text": text, "pos": pos, "startchar": startchar, "endchar": endchar, "kind": kind,
-                      "mode": mode, "boost": 1.0, "stopped": False, "removestops": True, "positions": True,
-                      "chars": True, **extra}
-    return token
-
-
 class IcuTokenizer(Tokenizer):
     """ICU word segmentation (UAX #29 plus dictionaries for Han, Thai…): words and numbers, no punctuation.
 
@@ -167,7 +162,7 @@ class IcuTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         if not tokenize:
-            yield _token(value, start_pos, start_char, start_char + len(value), "word", mode, original=value)
+            yield new_token(value, start_pos, start_char, start_char + len(value), "word", mode, original=value)
             return
         breaker = _icu("word_breaker", lambda: icu.BreakIterator.createWordInstance(icu.Locale.getRoot()))
         breaker.setText(value)
@@ -177,7 +172,7 @@ class IcuTokenizer(Tokenizer):
             if breaker.getRuleStatus() >= _ICU_NUMBER:
                 s, e = (mapping[start], mapping[end]) if mapping else (start, end)
                 raw = value[s:e]
-                yield _token(raw, pos, start_char + s, start_char + e, "word", mode, original=raw)
+                yield new_token(raw, pos, start_char + s, start_char + e, "word", mode, original=raw)
                 pos += 1
             start = end
 
@@ -212,7 +207,7 @@ class CjkBigramFilter(Filter):
             aligned = end - start == len(text)
             for i in range(len(text) - 1):
                 s, e = (start + i, start + i + 2) if aligned else (start, end)
-                yield _token(text[i:i + 2], pos + i, s, e, "bigram", t.mode, script=t.script)
+                yield new_token(text[i:i + 2], pos + i, s, e, "bigram", t.mode, script=t.script)
             shift += len(text) - 2
 
 
@@ -225,7 +220,7 @@ class TransliterationFilter(Filter):
             if t.kind == "word" and t.script == "cyrillic":
                 pos, start, end, mode = t.pos, t.startchar, t.endchar, t.mode
                 for latin in transliterate_cyrillic(t.text):
-                    yield _token(latin, pos, start, end, "translit", mode, script="latin")
+                    yield new_token(latin, pos, start, end, "translit", mode, script="latin")
 
 
 class StemFilter(Filter):
@@ -240,9 +235,9 @@ class StemFilter(Filter):
             query = t.mode == "query"
             if stem != t.text or query:
                 pos, start, end, mode = t.pos, t.startchar, t.endchar, t.mode
-                yield _token(STEM_PREFIX + stem, pos, start, end, "stem", mode, script=t.script)
+                yield new_token(STEM_PREFIX + stem, pos, start, end, "stem", mode, script=t.script)
                 if query and stem != t.text:
-                    yield _token(stem, pos, start, end, "stem", mode, script=t.script)
+                    yield new_token(stem, pos, start, end, "stem", mode, script=t.script)
 
 
 _RUSSIAN_CASE_ENDINGS = ("ого", "ому", "его", "ему", "ами", "ями", "ом", "ем", "ым", "им", "ой", "ей", "ых", "их",
@@ -397,7 +392,7 @@ class AuthorityFilter(Filter):
     def _emit(matches, mode):
         for _node, pos, start, (keys, end, width), _ in sorted(matches, key=lambda m: m[1]):
             for key in keys:
-                yield _token(ENTITY_PREFIX + key, pos, start, end, "entity", mode, width=width, script="")
+                yield new_token(ENTITY_PREFIX + key, pos, start, end, "entity", mode, width=width, script="")
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -474,9 +469,19 @@ def make_analyzer(authority=None):
                        AuthorityFilter(authority))
 
 
+# What decides the terms an index holds: the source of this chain, of the schema's fields and formats and of what
+# they read from a Document (facets, archive reference keys); the ICU and Whoosh versions (word breaking,
+# stemmers); and the authority's forms.
+ANALYSIS_SOURCES = tuple(Path(find_spec(name).origin) for name in
+                         ("index.analysis", "index.schema", "index.facets", "corpus.archive"))
+
+
 def analysis_fingerprint(authority=None) -> str:
-    """Changes when what the analyzer emits would change (the authority's forms), so stale indexes are rebuilt."""
-    digest = hashlib.sha256(b"kwarchive-analysis-3")
+    """Changes when what the analyzer emits could change, so stale indexes are rebuilt in full: when the
+    analysis code or schema changes, when ICU or Whoosh is upgraded, or when the authority's forms change."""
+    digest = hashlib.sha256(f"icu {icu.ICU_VERSION}; whoosh {whoosh.versionstring()}".encode())
+    for source in ANALYSIS_SOURCES:
+        digest.update(source.read_bytes())
     for key, forms in AuthorityFilter(authority).entries:
         digest.update(repr((key, forms)).encode("utf-8"))
     return digest.hexdigest()[:16]

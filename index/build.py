@@ -8,23 +8,16 @@ content hash changed.
 from __future__ import annotations
 
 import multiprocessing
-import heapq
 import os
-import pickle
 import queue
 import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
-from whoosh.util import random_name
-from whoosh.writing import SegmentWriter
 
 from corpus.errors import IndexUnavailable
 from corpus.loader import record_hash
@@ -34,6 +27,7 @@ from index.generations import (META, Generation, build_lock, directory_size, liv
                                publish, remove_stale)
 from index.storage import open_whoosh
 from index.schema import document_fields, make_schema
+from index.whoosh_private import FastSegmentWriter
 
 Progress = Callable[[int, int], None]
 LIMIT_MB = 256
@@ -98,15 +92,13 @@ def _full(corpus, root: Path, progress: Progress | None, procs: int) -> BuildSum
         try:
             if procs > 1 and len(documents) > 1:
                 segments, hashes = _write_parallel(index, documents, procs, progress)
-                writer._close_segment()
             else:
                 hashes = _write_documents(writer, documents, progress)
-                segments = [writer._finalize_segment()]
-            writer._commit_toc(segments)
+                segments = [writer.finish_segment()]
         except BaseException:
             writer.cancel()
             raise
-        writer._finish()
+        writer.commit_segments(segments)
         generation = _seal(corpus, root, number, tmp, index, hashes, "full", started)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -173,7 +165,7 @@ def _collect(results, workers, total: int, progress: Progress | None):
 
 def _segment_worker(index, documents, slot: int, results) -> None:
     try:
-        writer = FastSegmentWriter(index, _lk=False, limitmb=LIMIT_MB)
+        writer = FastSegmentWriter(index, limitmb=LIMIT_MB, lock=False)
         reported = [0]
 
         def report(done, _total):
@@ -182,7 +174,7 @@ def _segment_worker(index, documents, slot: int, results) -> None:
                 reported[0] = done
 
         hashes = _write_documents(writer, documents, report)
-        segment = writer._finalize_segment()
+        segment = writer.finish_segment()
         results.put(("segment", slot, (segment, hashes)))
     except BaseException as exc:  # reported to the parent, which raises
         results.put(("error", slot, f"{type(exc).__name__}: {exc}"))
@@ -220,210 +212,6 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
     added = sum(1 for doc in changed if doc.id not in old_hashes)
     return _summary(generation, started, "incremental", added=added, updated=len(changed) - added,
                     deleted=len(deleted))
-
-
-class _TermPool:
-    """The postings of a fresh segment, grouped by term as documents are added.
-
-    Whoosh's pool keeps one tuple per posting and sorts them all; here each (field, term) holds a flat list
-    `[docnum, weight, value, …]` in docnum order, so a spill sorts only the distinct terms and the final merge
-    joins whole posting lists. Runs spilled to temporary storage hold earlier documents than the ones after
-    them, so concatenating a term's lists in run order keeps its docnums ascending.
-    """
-
-    CHUNK = 5000  # terms per pickled chunk of a run
-    NEW_TERM_BYTES = 200  # estimated memory of a term's first posting (key, list), plus the term and value bytes
-    POSTING_BYTES = 100  # estimated memory of each further posting, plus its value bytes
-
-    def __init__(self, tempstore, limitmb: int):
-        self.tempstore = tempstore
-        self.limit = limitmb * 2**20
-        self.currentsize = 0
-        self.current: dict[str, dict[bytes, list]] = {}  # field → term → [docnum, weight, value, …]
-        self.runs: list[str] = []
-
-    def add(self, item) -> None:
-        """One posting the way Whoosh hands them over, `(field, term, docnum, weight, value)`, as when a reader
-        is merged in (`add_reader`): its docnums follow every document already added, so order holds."""
-        name, tbytes, docnum, weight, vbytes = item
-        terms = self.current.setdefault(name, {})
-        postings = terms.get(tbytes)
-        if postings is None:
-            terms[tbytes] = [docnum, weight, vbytes]
-            self.currentsize += self.NEW_TERM_BYTES + len(tbytes) + len(vbytes or b"")
-        else:
-            postings.extend((docnum, weight, vbytes))
-            self.currentsize += self.POSTING_BYTES + len(vbytes or b"")
-        if self.currentsize > self.limit:
-            self.save()
-
-    def save(self) -> None:
-        """Spill the postings held in memory as one run sorted by (field, term)."""
-        if not self.current:
-            return
-        path = f"{random_name()}.run"
-        with self.tempstore.create_file(path).raw_file() as out:
-            chunk = []
-            for item in self._sorted_current():
-                chunk.append(item)
-                if len(chunk) >= self.CHUNK:
-                    pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
-                    chunk = []
-            if chunk:
-                pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
-        self.runs.append(path)
-        self.current, self.currentsize = {}, 0
-
-    def terms(self):
-        """((field, term), flat postings) in sorted order, each term once, its runs' lists joined."""
-        sources = [self._read_run(path) for path in self.runs] + [self._sorted_current()]
-        merged = heapq.merge(*sources, key=itemgetter(0)) if len(sources) > 1 else sources[0]
-        last_key, joined = None, None
-        for key, flat in merged:
-            if key == last_key:
-                joined.extend(flat)
-                continue
-            if last_key is not None:
-                yield last_key, joined
-            last_key, joined = key, flat
-        if last_key is not None:
-            yield last_key, joined
-
-    def _sorted_current(self):
-        for name in sorted(self.current):
-            terms = self.current[name]
-            for tbytes in sorted(terms):
-                yield (name, tbytes), terms[tbytes]
-
-    def _read_run(self, path: str):
-        with self.tempstore.open_file(path).raw_file() as run:
-            while True:
-                try:
-                    chunk = pickle.load(run)
-                except EOFError:
-                    break
-                yield from chunk
-        self.tempstore.delete_file(path)
-
-    def cleanup(self) -> None:
-        for path in self.runs:
-            try:
-                self.tempstore.delete_file(path)
-            except OSError:
-                pass
-
-
-class _Lengths:
-    """Field lengths of a just-written segment, read once per field (as Whoosh stores them: one byte each)."""
-
-    def __init__(self, reader):
-        self.reader = reader
-        self.columns: dict[str, list | None] = {}
-
-    def of(self, fieldname: str) -> list | None:
-        """Length per docnum (None where zero), or None when the field keeps no lengths."""
-        if fieldname not in self.columns:
-            lengths = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            self.columns[fieldname] = None if lengths is None else [
-                byte_to_length(b) if b else None for b in (lengths[n] for n in range(self.reader.doc_count_all()))]
-        return self.columns[fieldname]
-
-
-class FastSegmentWriter(SegmentWriter):
-    """A SegmentWriter for fresh segments without Whoosh's per-posting overheads (see `_TermPool`, and
-    `_write_term`); the files it writes are the ones the stock writer would write."""
-
-    def __init__(self, ix, limitmb=128, **kwargs):
-        super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = _TermPool(self._tempstorage, limitmb)
-
-    def add_document(self, **fields):
-        """Whoosh's add_document for this project's schema (no spelling fields, vectors or `_boost` keywords),
-        with each posting appended to its term's list instead of becoming a tuple in a pool."""
-        self._check_state()
-        perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
-        current, size = pool.current, 0
-        new_term_bytes, posting_bytes = pool.NEW_TERM_BYTES, pool.POSTING_BYTES
-        names = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, names)
-        perdocwriter.start_doc(docnum)
-        try:
-            for name in names:
-                value = fields[name]
-                if value is None:
-                    continue
-                field = schema[name]
-                length = 0
-                if field.indexed:
-                    scorable = field.scorable
-                    terms = current.get(name)
-                    if terms is None:
-                        terms = current[name] = {}
-                    for tbytes, freq, weight, vbytes in field.index(value):
-                        if scorable:
-                            length += freq
-                        postings = terms.get(tbytes)
-                        if postings is None:
-                            terms[tbytes] = [docnum, weight, vbytes]
-                            size += new_term_bytes + len(tbytes) + len(vbytes or b"")
-                        else:
-                            postings.extend((docnum, weight, vbytes))
-                            size += posting_bytes + len(vbytes or b"")
-                perdocwriter.add_field(name, field, value if field.stored else None, length)
-                column = field.column_type
-                if column:
-                    perdocwriter.add_column_value(name, column, field.to_column_value(value))
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-        pool.currentsize += size
-        if pool.currentsize > pool.limit:
-            pool.save()
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        pdr = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _Lengths(pdr) if pdr else None
-        fieldwriter, field_name = self.fieldwriter, None
-        for (name, tbytes), flat in self.pool.terms():
-            if name != field_name:
-                if field_name is not None:
-                    fieldwriter.finish_field()
-                fieldwriter.start_field(name, self.schema[name])
-                field_name, field_lengths = name, lengths.of(name) if lengths else None
-            fieldwriter.start_term(tbytes)
-            _write_term(fieldwriter._postwriter, flat, field_lengths)
-            fieldwriter.finish_term()
-        if field_name is not None:
-            fieldwriter.finish_field()
-        fieldwriter.close()
-        if pdr:
-            pdr.close()
-
-
-def _write_term(postwriter, flat: list, lengths: list | None) -> None:
-    """Fill a Whoosh W3PostingsWriter's blocks for one term in bulk: what `add_posting` does per posting
-    (a block written each time it holds `_blocklimit` postings; weight and length statistics per block)."""
-    docnums, weights, values = flat[0::3], flat[1::3], flat[2::3]
-    limit = postwriter._blocklimit
-    for first in range(0, len(docnums), limit):
-        if first:
-            postwriter._write_block()
-        block = slice(first, first + limit)
-        postwriter._ids.extend(docnums[block])
-        postwriter._weights.extend(weights[block])
-        postwriter._values.extend(v for v in values[block] if v)
-        postwriter._maxweight = max(postwriter._maxweight, max(weights[block]))
-        if lengths is not None:
-            known = [n for n in (lengths[d] for d in docnums[block]) if n]
-            if known:
-                low = min(known)
-                if postwriter._minlength is None or low < postwriter._minlength:
-                    postwriter._minlength = low
-                postwriter._maxlength = max(postwriter._maxlength, max(known))
 
 
 def _link_index_files(source: Path, target: Path) -> None:

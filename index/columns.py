@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh.reading import SegmentReader
 
 from corpus.errors import IndexUnavailable
 from index.facets import FACETS
@@ -90,11 +91,9 @@ class _Part:
 
 def segment_starts(index) -> dict[str, int]:
     """Segment id → first docnum, for the segments of a Whoosh index in TOC order (its docnum order)."""
-    starts, base = {}, 0
-    for segment in index._segments():
-        starts[segment.segid] = base
-        base += segment.doc_count_all()
-    return starts
+    with index.reader() as reader:
+        return {leaf.segment().segid: offset for leaf, offset in reader.leaf_readers()
+                if isinstance(leaf, SegmentReader)}  # an index without segments has one EmptyReader
 
 
 def _kept_part(previous: Columns, start: int, leaf) -> _Part:

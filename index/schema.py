@@ -11,7 +11,7 @@ import json
 from array import array
 
 from whoosh import fields, formats
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.system import pack_uint
 from whoosh.analysis import Tokenizer
 from whoosh.analysis.acore import Token
 
@@ -21,6 +21,7 @@ from index.analysis import make_analyzer
 from index.facets import FACETS
 
 SEPARATOR = "\x1f"
+_COUNT_SIZE = len(pack_uint(0))  # bytes of the occurrence count heading an `OffsetsFormat` value
 TITLE_BOOST = 3.0
 
 class ValuesTokenizer(Tokenizer):
@@ -63,7 +64,7 @@ class OffsetsFormat(formats.Characters):
     @staticmethod
     def _triples(valuestring) -> array:
         flat = array("i")
-        flat.frombytes(valuestring[_INT_SIZE:_INT_SIZE + (len(valuestring) - _INT_SIZE) // 12 * 12])
+        flat.frombytes(valuestring[_COUNT_SIZE:_COUNT_SIZE + (len(valuestring) - _COUNT_SIZE) // 12 * 12])
         return flat
 
     def decode_characters(self, valuestring):

@@ -131,3 +131,33 @@ def test_postings_values_decode_to_their_occurrences(analyzer):
     values = {term: value for term, _freq, _weight, value in body.format.word_values(text, analyzer)}
     assert body.format.decode_characters(values["armistice"]) == [(0, 0, 9), (2, 17, 26)]
     assert body.format.decode_positions(values["talks"]) == [1]
+
+
+def test_the_fingerprint_follows_the_analysis_code_not_only_the_authority(tmp_path, monkeypatch):
+    from index import analysis
+    from index_fixtures import small_authority
+
+    copies = []
+    for source in analysis.ANALYSIS_SOURCES:
+        copy = tmp_path / source.name
+        copy.write_bytes(source.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(analysis, "ANALYSIS_SOURCES", tuple(copies))
+    before = analysis.analysis_fingerprint(small_authority())
+    assert analysis.analysis_fingerprint(small_authority()) == before
+    assert analysis.analysis_fingerprint(None) != before
+    copies[0].write_text(copies[0].read_text(encoding="utf-8") + "\n_CHANGED = 1\n", encoding="utf-8")
+    assert analysis.analysis_fingerprint(small_authority()) != before
+
+
+def test_the_pickled_schema_names_the_analysis_classes_where_they_live():
+    """Whoosh pickles the schema into every index: these module paths are part of the on-disk format."""
+    from index.schema import make_schema
+
+    stored = pickle.dumps(make_schema())
+    for module, name in [(b"index.analysis", b"IcuAnalyzer"), (b"index.analysis", b"AuthorityFilter"),
+                         (b"index.schema", b"OffsetsFormat")]:
+        assert module in stored and name in stored
+    loaded = pickle.loads(stored)
+    assert type(loaded["body"].analyzer).__name__ == "IcuAnalyzer"
+    assert type(loaded["body"].format).__name__ == "OffsetsFormat"

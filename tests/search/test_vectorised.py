@@ -29,7 +29,7 @@ def test_postings_arrays_are_cached_per_generation(tiny):
 
 @pytest.mark.parametrize("text", ["armistice", "Stalin telegram", "Shtikov", "armist*", "김일성", '"armistice talks"'])
 def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeypatch):
-    from search import snapshot as snapshot_module
+    from search import postings as postings_module
     from search.searcher import TEXT_FIELDS, _terms
     from search.snippets import collect_spans
 
@@ -42,7 +42,7 @@ def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeyp
         assert snapshot.postings.has_offsets(field)
         walked = collect_spans(snapshot.reader, field, terms.get(field, ()), docnums)
         for limit in (0, 10**9):  # every term walked, then every term from its decoded arrays
-            monkeypatch.setattr(snapshot_module, "SPAN_ARRAYS_MAX_DOCS", limit)
+            monkeypatch.setattr(postings_module, "SPAN_ARRAYS_MAX_DOCS", limit)
             fast = snapshot.postings.spans(field, terms.get(field, ()), docnums)
             assert {d: sorted(s) for d, s in fast.items()} == {d: sorted(s) for d, s in walked.items()}
         compared += sum(len(s) for s in walked.values())

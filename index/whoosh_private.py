@@ -1,0 +1,361 @@
+"""Every use of Whoosh's private internals, in one module: written against whoosh-reloaded 2.7.5.
+
+pyproject.toml pins the 2.7 series and importing this module fails on any other, because what follows leans on
+names Whoosh does not promise to keep: the W3 codec's postings blocks and length columns, the segment
+writer's commit steps and postings writer fields, `StructFile.subset`, `FileStorage._fpath`, the file-name
+endings inside compound segments, and `Token`'s attributes. `tests/index/test_whoosh_private.py` checks that
+each fast path here is still taken and that the segment writer writes what Whoosh's own writer writes; when
+Whoosh changes, those tests fail instead of search or indexing silently slowing down.
+
+Sections: tokens (analysis), storage (reading a generation), postings and lengths (search's numpy arrays),
+the fast segment writer (full builds).
+"""
+from __future__ import annotations
+
+import heapq
+import pickle
+from operator import itemgetter
+
+import numpy as np
+import whoosh
+from whoosh.analysis.acore import Token
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.util import random_name
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
+
+WHOOSH_SERIES = (2, 7)
+if tuple(whoosh.__version__[:2]) != WHOOSH_SERIES:
+    raise ImportError(f"kwarchive needs whoosh-reloaded {'.'.join(map(str, WHOOSH_SERIES))}.x (its fast paths use "
+                      f"Whoosh internals; see index/whoosh_private.py), found {whoosh.versionstring()}")
+
+
+# ---- tokens ----------------------------------------------------------------------------------------------------
+
+def new_token(text, pos, startchar, endchar, kind, mode, **extra) -> Token:
+    """A new Token; filled directly because Token.__init__ with keywords is a measurable cost per word."""
+    token = Token.__new__(Token)
+    token.__dict__ = {"text": text, "pos": pos, "startchar": startchar, "endchar": endchar, "kind": kind,
+                      "mode": mode, "boost": 1.0, "stopped": False, "removestops": True, "positions": True,
+                      "chars": True, **extra}
+    return token
+
+
+# ---- storage ---------------------------------------------------------------------------------------------------
+
+ON_DISK_SUFFIXES = (".pst", "._stored.col")  # member files of a compound segment: postings, stored fields
+
+
+class SegmentFile(StructFile):
+    """A compound segment file handing out its members as in-memory buffers (at most `in_memory_max` bytes,
+    not postings or stored fields) or as views read on demand."""
+
+    def __init__(self, fileobj, in_memory_max: int, **kwargs):
+        super().__init__(fileobj, **kwargs)
+        self.in_memory_max = in_memory_max
+
+    def subset(self, offset, length, name=None):
+        name = name or self._name
+        if length <= self.in_memory_max and not str(name).endswith(ON_DISK_SUFFIXES):
+            self.file.seek(offset)
+            return BufferFile(self.file.read(length), name=name)
+        return super().subset(offset, length, name=name)
+
+
+class _Storage(FileStorage):
+    def __init__(self, path: str, in_memory_max: int):
+        super().__init__(path, supports_mmap=False)
+        self.in_memory_max = in_memory_max
+
+    def open_file(self, name, **kwargs):
+        if name.endswith(".seg"):
+            return SegmentFile(open(self._fpath(name), "rb"), self.in_memory_max, name=name, **kwargs)
+        return super().open_file(name, **kwargs)
+
+
+def open_index(path: str, in_memory_max: int):
+    """The Whoosh index in `path` with compound segments read through `SegmentFile`."""
+    return _Storage(path, in_memory_max).open_index()
+
+
+# ---- postings and lengths ----------------------------------------------------------------------------------------
+
+def postings_blocks(leaf, fieldname: str, text, values: bool):
+    """(ids, weights, values) per postings block of one term in one segment; a whole block at a time from
+    Whoosh's W3 files (values only when asked for)."""
+    matcher = leaf.postings(fieldname, text)
+    if not isinstance(matcher, W3LeafMatcher):
+        yield from _postings_one_by_one(matcher, values)
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        if values:
+            matcher._read_values()
+        yield matcher._ids, matcher._weights, matcher._values
+        matcher._next_block()
+
+
+def _postings_one_by_one(matcher, values: bool):
+    """The slow way, through the public matcher API, for a matcher that is not a W3 one."""
+    ids, weights, vals = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values:
+            vals.append(matcher.value())
+        matcher.next()
+    if ids:  # a segment whose every posting is deleted has no block at all
+        yield ids, weights, vals
+
+
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+
+
+def field_lengths(leaf, fieldname: str) -> np.ndarray | None:
+    """The field length BM25 uses (Whoosh's byte-quantised one) of every document of one segment, 0 where the
+    document has none; None when the field keeps no lengths. `leaf` is a segment reader, or the per-document
+    reader of a segment being written."""
+    perdoc = getattr(leaf, "_perdoc", leaf)
+    count = leaf.doc_count_all()
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    if getattr(column, "_fixedlen", None) == 1 and hasattr(column, "_dbfile"):
+        # Whoosh's fixed one-byte column: one read; documents past its end have length 0.
+        stored = min(column._count, count)
+        codes = np.zeros(count, dtype=np.uint8)
+        codes[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+    else:
+        codes = _length_codes_one_by_one(column, count)
+    return _BYTE_LENGTHS[codes]
+
+
+def _length_codes_one_by_one(column, count: int) -> np.ndarray:
+    return np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
+
+
+# ---- the fast segment writer -------------------------------------------------------------------------------------
+
+class TermPool:
+    """The postings of a fresh segment, grouped by term as documents are added.
+
+    Whoosh's pool keeps one tuple per posting and sorts them all; here each (field, term) holds a flat list
+    `[docnum, weight, value, …]` in docnum order, so a spill sorts only the distinct terms and the final merge
+    joins whole posting lists. Runs spilled to temporary storage hold earlier documents than the ones after
+    them, so concatenating a term's lists in run order keeps its docnums ascending.
+    """
+
+    CHUNK = 5000  # terms per pickled chunk of a run
+    NEW_TERM_BYTES = 200  # estimated memory of a term's first posting (key, list), plus the term and value bytes
+    POSTING_BYTES = 100  # estimated memory of each further posting, plus its value bytes
+
+    def __init__(self, tempstore, limitmb: int):
+        self.tempstore = tempstore
+        self.limit = limitmb * 2**20
+        self.currentsize = 0
+        self.current: dict[str, dict[bytes, list]] = {}  # field → term → [docnum, weight, value, …]
+        self.runs: list[str] = []
+
+    def add(self, item) -> None:
+        """One posting the way Whoosh hands them over, `(field, term, docnum, weight, value)`, as when a reader
+        is merged in (`add_reader`): its docnums follow every document already added, so order holds."""
+        name, tbytes, docnum, weight, vbytes = item
+        terms = self.current.setdefault(name, {})
+        postings = terms.get(tbytes)
+        if postings is None:
+            terms[tbytes] = [docnum, weight, vbytes]
+            self.currentsize += self.NEW_TERM_BYTES + len(tbytes) + len(vbytes or b"")
+        else:
+            postings.extend((docnum, weight, vbytes))
+            self.currentsize += self.POSTING_BYTES + len(vbytes or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def save(self) -> None:
+        """Spill the postings held in memory as one run sorted by (field, term)."""
+        if not self.current:
+            return
+        path = f"{random_name()}.run"
+        with self.tempstore.create_file(path).raw_file() as out:
+            chunk = []
+            for item in self._sorted_current():
+                chunk.append(item)
+                if len(chunk) >= self.CHUNK:
+                    pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+            if chunk:
+                pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.current, self.currentsize = {}, 0
+
+    def terms(self):
+        """((field, term), flat postings) in sorted order, each term once, its runs' lists joined."""
+        sources = [self._read_run(path) for path in self.runs] + [self._sorted_current()]
+        merged = heapq.merge(*sources, key=itemgetter(0)) if len(sources) > 1 else sources[0]
+        last_key, joined = None, None
+        for key, flat in merged:
+            if key == last_key:
+                joined.extend(flat)
+                continue
+            if last_key is not None:
+                yield last_key, joined
+            last_key, joined = key, flat
+        if last_key is not None:
+            yield last_key, joined
+
+    def _sorted_current(self):
+        for name in sorted(self.current):
+            terms = self.current[name]
+            for tbytes in sorted(terms):
+                yield (name, tbytes), terms[tbytes]
+
+    def _read_run(self, path: str):
+        with self.tempstore.open_file(path).raw_file() as run:
+            while True:
+                try:
+                    chunk = pickle.load(run)
+                except EOFError:
+                    break
+                yield from chunk
+        self.tempstore.delete_file(path)
+
+    def cleanup(self) -> None:
+        for path in self.runs:
+            try:
+                self.tempstore.delete_file(path)
+            except OSError:
+                pass
+
+
+class FastSegmentWriter(SegmentWriter):
+    """A SegmentWriter for fresh segments without Whoosh's per-posting overheads (see `TermPool`, and
+    `_write_term`); the files it writes are the ones the stock writer would write.
+
+    It writes postings, lengths, stored fields and columns: a schema with term vectors or separate spelling
+    fields, or a document with `_boost` keywords, is refused rather than indexed without them.
+    `lock=False` is for worker processes writing one segment each for a writer that holds the lock.
+    """
+
+    def __init__(self, ix, limitmb=128, *, lock: bool = True, **kwargs):
+        schema = ix.schema
+        unsupported = sorted(name for name, field in schema.items() if field.vector or field.separate_spelling())
+        if unsupported:
+            raise ValueError(f"FastSegmentWriter does not write term vectors or spelling fields "
+                             f"({', '.join(unsupported)}); use the index's own writer")
+        super().__init__(ix, limitmb=limitmb, _lk=lock, **kwargs)
+        self.pool = TermPool(self._tempstorage, limitmb)
+
+    def add_document(self, **fields):
+        """Whoosh's add_document for a schema without spelling fields or vectors, with each posting appended to
+        its term's list instead of becoming a tuple in a pool."""
+        self._check_state()
+        boosts = sorted(name for name in fields if name.startswith("_"))
+        if boosts:
+            raise ValueError(f"FastSegmentWriter does not apply boosts ({', '.join(boosts)})")
+        perdocwriter, schema, docnum, pool = self.perdocwriter, self.schema, self.docnum, self.pool
+        current, size = pool.current, 0
+        new_term_bytes, posting_bytes = pool.NEW_TERM_BYTES, pool.POSTING_BYTES
+        names = sorted(fields)
+        self._check_fields(schema, names)
+        perdocwriter.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    scorable = field.scorable
+                    terms = current.get(name)
+                    if terms is None:
+                        terms = current[name] = {}
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if scorable:
+                            length += freq
+                        postings = terms.get(tbytes)
+                        if postings is None:
+                            terms[tbytes] = [docnum, weight, vbytes]
+                            size += new_term_bytes + len(tbytes) + len(vbytes or b"")
+                        else:
+                            postings.extend((docnum, weight, vbytes))
+                            size += posting_bytes + len(vbytes or b"")
+                perdocwriter.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        pool.currentsize += size
+        if pool.currentsize > pool.limit:
+            pool.save()
+
+    def finish_segment(self):
+        """Write this writer's segment out and return it (for `commit_segments`, here or in another process)."""
+        return self._finalize_segment()
+
+    def commit_segments(self, segments) -> None:
+        """Make `segments` the index's segments, in this order (Whoosh's commit without merging, for segments
+        written by this writer and by workers), and release the lock."""
+        self._check_state()
+        self._close_segment()
+        self._commit_toc(list(segments))
+        self._finish()
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
+        lengths: dict[str, list | None] = {}
+        fieldwriter, field_name = self.fieldwriter, None
+        for (name, tbytes), flat in self.pool.terms():
+            if name != field_name:
+                if field_name is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(name, self.schema[name])
+                field_name = name
+                term_lengths = _lengths_list(pdr, name, lengths) if pdr is not None else None
+            fieldwriter.start_term(tbytes)
+            _write_term(fieldwriter._postwriter, flat, term_lengths)
+            fieldwriter.finish_term()
+        if field_name is not None:
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        if pdr:
+            pdr.close()
+
+
+def _lengths_list(pdr, fieldname: str, remembered: dict) -> list | None:
+    """A just-written segment's field lengths as a list (0 where none), read once per field."""
+    if fieldname not in remembered:
+        found = field_lengths(pdr, fieldname)
+        remembered[fieldname] = None if found is None else found.tolist()
+    return remembered[fieldname]
+
+
+def _write_term(postwriter, flat: list, lengths: list | None) -> None:
+    """Fill a Whoosh W3PostingsWriter's blocks for one term in bulk: what `add_posting` does per posting
+    (a block written each time it holds `_blocklimit` postings; weight and length statistics per block)."""
+    docnums, weights, values = flat[0::3], flat[1::3], flat[2::3]
+    limit = postwriter._blocklimit
+    for first in range(0, len(docnums), limit):
+        if first:
+            postwriter._write_block()
+        block = slice(first, first + limit)
+        postwriter._ids.extend(docnums[block])
+        postwriter._weights.extend(weights[block])
+        postwriter._values.extend(v for v in values[block] if v)
+        postwriter._maxweight = max(postwriter._maxweight, max(weights[block]))
+        if lengths is not None:
+            known = [n for n in (lengths[d] for d in docnums[block]) if n]
+            if known:
+                low = min(known)
+                if postwriter._minlength is None or low < postwriter._minlength:
+                    postwriter._minlength = low
+                postwriter._maxlength = max(postwriter._maxlength, max(known))
