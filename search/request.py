@@ -173,7 +173,9 @@ class SearchRequest:
         `label(facet, value)` may turn a raw value into its display name (e.g. through the authority).
         """
         label = label or (lambda facet, value: value)
-        parts = [f'matching "{self.q}"'] if self.q else []
+        # A query that is one quoted phrase is already in quotation marks: quote it once, not twice.
+        quoted = len(self.q) > 1 and self.q[0] == self.q[-1] == '"' and '"' not in self.q[1:-1]
+        parts = [f"matching {self.q}" if quoted else f'matching "{self.q}"'] if self.q else []
         for name, values in self.filters:
             words = " or ".join(label(name, v) for v in values)
             parts.append(FACET_BY_NAME[name].phrase.format(words))

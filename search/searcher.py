@@ -49,6 +49,11 @@ class Searcher:
     def generation(self) -> int:
         return self._current().generation.number
 
+    @property
+    def built_at(self) -> str:
+        """When the live generation was built (ISO 8601, UTC): the time its results last changed."""
+        return str(self._current().generation.meta.get("built_at", ""))
+
     def _current(self) -> Snapshot:
         live = live_generation(self.index_root)
         if live is None:

@@ -95,8 +95,10 @@ def export_links(req: SearchRequest) -> list[dict]:
 
 
 def feed_url(req: SearchRequest) -> str:
-    query = replace(req, page=1).to_query_string()
-    return f"/search?{query}&format=atom" if query else "/search?format=atom"
+    """The Atom feed that follows this search: its first page, newest documents first."""
+    sort = req.sort if req.sort != "relevance" else "date_desc"
+    query = replace(req, page=1, sort=sort).to_query_string()
+    return f"/search?{query}&format=atom"
 
 
 def page_of(position: int, per_page: int) -> int:

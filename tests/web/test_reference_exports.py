@@ -231,3 +231,33 @@ def test_page_says_results_and_documents_apart(client):
     assert heading.startswith(f"{api['total_documents']:,} documents")
     grouping = " ".join(tree.xpath("//p[@class='results__grouping']")[0].text_content().split())
     assert grouping.startswith(f"{api['total']:,} results · {api['total_documents']:,} documents including versions")
+
+
+def test_atom_feed_follows_a_search(client):
+    import feedparser
+
+    response = client.get('/search?q="nine Chinese divisions"&format=atom')
+    feed = feedparser.parse(response.get_data())
+    assert not feed.bozo
+    assert feed.feed.title == 'Korean War Documents: matching "nine Chinese divisions"'  # quoted once
+    everything = feedparser.parse(client.get("/search?format=atom&per_page=20").get_data())
+    links = {link.rel: link.href for link in everything.feed.links}
+    assert links["next"].startswith("http://localhost/search?") and "page=2" in links["next"]
+    assert "format=atom" in links["self"] and "sort=date_desc" in links["self"]
+    published = [entry.published for entry in everything.entries]
+    assert published == sorted(published, reverse=True)  # newest documents first
+    assert all(entry.id.startswith("http://localhost/doc/") for entry in everything.entries)
+    again = feedparser.parse(client.get("/search?format=atom&per_page=20").get_data())
+    assert again.feed.updated == everything.feed.updated  # the index's time, not the request's
+    last = feedparser.parse(client.get("/search?format=atom&per_page=100&page=3").get_data())
+    assert "next" not in {link.rel for link in last.feed.links}
+
+
+def test_atom_ids_come_from_the_configured_base_url(index_root):
+    import feedparser
+
+    from web.app import create_app
+
+    app = create_app({"INDEX": str(index_root), "TESTING": True, "BASE_URL": "https://archive.example.org/kw"})
+    feed = feedparser.parse(app.test_client().get("/search?q=Stalin&format=atom").get_data())
+    assert feed.entries and all(e.id.startswith("https://archive.example.org/kw/doc/") for e in feed.entries)
