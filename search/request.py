@@ -15,7 +15,7 @@ from corpus.errors import BadRequest
 from index.facets import FACET_BY_NAME
 from search.dates import bound_label, parse_bound
 
-SORTS = ("relevance", "date_asc", "date_desc")
+SORTS = ("relevance", "date_asc", "date_desc", "title", "collection")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 500

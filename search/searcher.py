@@ -437,11 +437,13 @@ class _Vector:
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str) -> np.ndarray:
+def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str, ranks: dict | None = None) -> np.ndarray:
     """Selected docnums in result order; dates sort undated last; ties by docnum so pages are stable."""
     docnums = np.flatnonzero(selected)
     if sort == "relevance":
         return docnums[np.argsort(-score[docnums], kind="stable")]
+    if sort in ("title", "collection"):
+        return docnums[np.argsort(ranks[sort][docnums], kind="stable")]
     starts = cols.date_start[docnums].astype(np.int64)
     ends = cols.date_end[docnums].astype(np.int64)
     undated = starts == 0
@@ -453,8 +455,13 @@ def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str) -> np.ndarr
 def _results(snapshot: Snapshot, match: dict, selected: np.ndarray, request: SearchRequest):
     """(every selected docnum in result order, one representative per version group in that order)."""
     sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
-    ordered = _order(selected, match["score"], snapshot.columns, sort)
-    return ordered, representatives(ordered, snapshot.groups, snapshot.version_rank)
+    ranks = {"title": snapshot.title_rank} if sort == "title" else \
+        {"collection": snapshot.collection_rank} if sort == "collection" else None
+    ordered = _order(selected, match["score"], snapshot.columns, sort, ranks)
+    heads = representatives(ordered, snapshot.groups, snapshot.version_rank)
+    if ranks:  # sorted by title or by number: a group stands where the document shown for it sorts
+        heads = heads[np.argsort(ranks[sort][heads], kind="stable")]
+    return ordered, heads
 
 
 def representatives(ordered: np.ndarray, groups: np.ndarray, rank: np.ndarray) -> np.ndarray:

@@ -6,6 +6,8 @@ vectorised work over them.
 """
 from __future__ import annotations
 
+import re
+
 import threading
 import weakref
 from collections import OrderedDict
@@ -14,7 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from index.columns import Columns, load_columns
-from corpus.authority import Authority, AuthorityEntry
+from corpus.authority import Authority, AuthorityEntry, fold
 from index.analysis import AuthorityFilter
 from index.facets import FACET_BY_FIELD, FACETS
 from index.generations import Generation, open_generation
@@ -73,6 +75,26 @@ class Snapshot:
         order = np.lexsort((ids, -self.postings.lengths("body")))
         rank = np.empty(self.size, dtype=np.int64)
         rank[order] = np.arange(self.size, dtype=np.int64)
+        return rank
+
+    @cached_property
+    def title_rank(self) -> np.ndarray:
+        """Every docnum's place in title order (folded, so case and diacritics do not sort apart), for
+        `sort=title`; read from the stored titles once per generation, when a search first asks for it."""
+        titles = [""] * self.size
+        for docnum in range(self.size):
+            if self.columns.live[docnum]:
+                titles[docnum] = fold(self.searcher.stored_fields(docnum).get("title", "") or "")
+        return _rank(np.array(titles, dtype=object), np.array(self.columns.ids, dtype=object))
+
+    @cached_property
+    def collection_rank(self) -> np.ndarray:
+        """Every docnum's place in (collection, number) order, numbers compared as numbers ("2" before "10",
+        "18a" after "18"), for `sort=collection`."""
+        keys = [_collection_key(doc_id) for doc_id in self.columns.ids]
+        order = sorted(range(self.size), key=keys.__getitem__)
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[np.array(order, dtype=np.int64)] = np.arange(self.size, dtype=np.int64)
         return rank
 
     @cached_property
@@ -163,3 +185,17 @@ class SpanCache(OrderedDict):
             super().__setitem__(key, value)
             if len(self) > self.LIMIT:
                 self.popitem(last=False)
+
+
+def _rank(*keys_last_first: np.ndarray) -> np.ndarray:
+    """Each position's rank when sorted by the keys (the first key given sorts first)."""
+    order = np.lexsort(tuple(reversed(keys_last_first)))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank
+
+
+def _collection_key(doc_id: str) -> tuple:
+    collection, _, number = doc_id.partition("/")
+    digits = re.match(r"\d+", number)
+    return (collection, int(digits.group()) if digits else float("inf"), number)

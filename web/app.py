@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import (api, compare_views, deadline, doc_views, errors, public_url, search_views, security,
+    from web import (advanced, api, compare_views, deadline, doc_views, errors, public_url, search_views, security,
                      served_generation, templating)
 
     public_url.register(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search_views.bp)
     app.register_blueprint(doc_views.bp)
     app.register_blueprint(compare_views.bp)
+    app.register_blueprint(advanced.bp)
     app.register_blueprint(api.bp)
     return app
 

@@ -8,7 +8,9 @@ from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.request import MAX_PAGE, SearchRequest
 
-SORT_LABELS = {"relevance": "Relevance", "date_asc": "Oldest first", "date_desc": "Newest first"}
+SORT_LABELS = {"relevance": "Relevance", "date_asc": "Oldest first", "date_desc": "Newest first",
+               "title": "Title (A–Z)", "collection": "Collection and number"}
+PER_PAGE_CHOICES = (10, 20, 50, 100)
 EXPORT_FORMATS = (("csv", "CSV"), ("json", "JSON"), ("ris", "RIS"), ("bibtex", "BibTeX"), ("csljson", "CSL-JSON"))
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from corpus.errors import BadRequest
 from index.facets import FACET_BY_NAME
-from search.request import DEFAULT_PER_PAGE, SearchRequest
+from search.request import SearchRequest
 
 from web import collections, exports, feeds, search_page, served_generation
 from web.app import corpus_dir, get_searcher
@@ -62,7 +62,8 @@ def page_context(req: SearchRequest, result: dict) -> dict:
         "sort_links": search_page.sort_links(req),
         "export_links": search_page.export_links(req),
         "feed_url": search_page.feed_url(req),
-        "hidden_fields": [("per_page", req.per_page)] if req.per_page != DEFAULT_PER_PAGE else [],
+        "hidden_fields": [],
+        "per_page_choices": sorted({*search_page.PER_PAGE_CHOICES, req.per_page}),
         "suggestion_url": req.with_query(result["suggestion"]).url() if result.get("suggestion") else None,
         "relaxations": relaxations(req, labels) if not result.get("total") else [],
         "collection_titles": titles,
