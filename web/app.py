@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from web import (advanced, api, compare_views, deadline, doc_views, errors, public_url, search_views, security,
-                     served_generation, templating)
+                     selected_views, served_generation, templating)
 
     public_url.register(app)
     templating.register(app)
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(doc_views.bp)
     app.register_blueprint(compare_views.bp)
     app.register_blueprint(advanced.bp)
+    app.register_blueprint(selected_views.bp)
     app.register_blueprint(api.bp)
     return app
 

@@ -103,7 +103,72 @@
     step.querySelector(".js-prev-match").addEventListener("click", function () { go(-1); });
   }
 
+  // Selected items: ids kept in this browser (localStorage); the header links to /selected?ids=…, a URL that
+  // shows and exports the same list without any script.
+  var SELECTED_KEY = "kwarchive.selected";
+
+  function readSelection() {
+    try {
+      var ids = JSON.parse(window.localStorage.getItem(SELECTED_KEY) || "[]");
+      return Array.isArray(ids) ? ids.filter(function (id) { return typeof id === "string"; }) : [];
+    } catch (e) { return []; }
+  }
+
+  function writeSelection(ids) {
+    try { window.localStorage.setItem(SELECTED_KEY, JSON.stringify(ids)); } catch (e) { /* private mode: no list */ }
+  }
+
+  function selectionUrl(ids) {
+    return "/selected" + (ids.length ? "?ids=" + ids.map(encodeURIComponent).join(",").replace(/%2F/g, "/") : "");
+  }
+
+  function showSelection() {
+    var ids = readSelection();
+    document.querySelectorAll(".selected-link").forEach(function (link) {
+      link.href = selectionUrl(ids);
+      var count = link.querySelector(".js-selected-count");
+      if (count) count.textContent = ids.length ? "(" + ids.length + ")" : "";
+    });
+    document.querySelectorAll(".js-select").forEach(function (button) {
+      var on = ids.indexOf(button.getAttribute("data-id")) >= 0;
+      button.hidden = false;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      if (!button.closest(".selected")) button.textContent = on ? "Selected ✓" : "Select";
+    });
+  }
+
+  function selection() {
+    var page = document.querySelector(".selected[data-selected-ids]");
+    if (page) {
+      var shown = page.getAttribute("data-selected-ids");
+      var params = new URLSearchParams(window.location.search);
+      if (!params.has("ids") && !params.has("id")) {
+        var kept = readSelection();  // the bare /selected page shows this browser's list
+        if (kept.length) { window.location.replace(selectionUrl(kept)); return; }
+      } else {
+        writeSelection(shown ? shown.split(",") : []);  // opening a shared list makes it this browser's list
+      }
+      var clear = page.querySelector(".js-clear-selection");
+      if (clear) {
+        clear.hidden = false;
+        clear.addEventListener("click", function () { writeSelection([]); window.location.replace("/selected"); });
+      }
+    }
+    document.querySelectorAll(".js-select").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-id"), ids = readSelection(), at = ids.indexOf(id);
+        if (at >= 0) ids.splice(at, 1); else ids.push(id);
+        writeSelection(ids);
+        if (button.closest(".selected")) { window.location.replace(selectionUrl(ids)); return; }
+        showSelection();
+      });
+    });
+    window.addEventListener("storage", function (event) { if (event.key === SELECTED_KEY) showSelection(); });
+    showSelection();
+  }
+
   onReady(function () {
+    selection();
     autoSubmit();
     tidyUrl();
     copyButtons();
