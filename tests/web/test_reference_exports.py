@@ -261,3 +261,19 @@ def test_atom_ids_come_from_the_configured_base_url(index_root):
     app = create_app({"INDEX": str(index_root), "TESTING": True, "BASE_URL": "https://archive.example.org/kw"})
     feed = feedparser.parse(app.test_client().get("/search?q=Stalin&format=atom").get_data())
     assert feed.entries and all(e.id.startswith("https://archive.example.org/kw/doc/") for e in feed.entries)
+
+
+@pytest.mark.parametrize("path", ["/selected?ids=test-hostile/1", "/compare/test-hostile/1",
+                                  "/doc/test-hostile/1?q=armistice&hit=1"])
+def test_new_pages_escape_hostile_records(client, path):
+    body = client.get(path).get_data(as_text=True)
+    assert "<script>alert" not in body and "&lt;script&gt;" in body
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/compare/nope/1", 404), ("/selected?ids=" + ",".join(f"x/{n}" for n in range(501)), 400),
+    ("/selected?ids=nkidp-reader/16&format=pdf", 400), ("/doc/nkidp-reader/47?hit=abc", 200),
+    ("/doc/nkidp-reader/47?hit=99999&q=Stalin", 200), ("/advanced?from=1950-13", 400), ("/search?sort=title", 200),
+])
+def test_bad_input_gets_a_clear_status(client, path, status):
+    assert client.get(path).status_code == status

@@ -97,3 +97,31 @@ def test_creator_forms():
     person = Creator(family="Kim", given="Il Sung", written="Kim Il Sung")
     assert (person.inverted, person.natural) == ("Kim, Il Sung", "Kim Il Sung")
     assert Creator(literal="UN Command").inverted == "UN Command"
+
+
+def test_advanced_form_composes_the_documented_syntax():
+    from werkzeug.datastructures import MultiDict
+
+    from web.advanced import compose
+
+    req = compose(MultiDict({"all": "armistice talks", "phrase": '"38th parallel"', "any": "Kaesong Panmunjom",
+                             "none": "airfield", "title": "aviation", "sender": "Kim Il Sung", "place": "Seoul",
+                             "type": "telegram", "from": "1951", "to": "1951-06", "sort": "date_asc"}))
+    assert req.q == ('+armistice +talks "38th parallel" (Kaesong OR Panmunjom) -airfield title:aviation '
+                     'from:"Kim Il Sung" place:Seoul')
+    assert req.filters == (("type", ("telegram",)),)
+    assert (req.date_from, req.date_to, req.sort) == ("1951", "1951-06", "date_asc")
+
+
+def test_selected_ids_in_order_each_once():
+    import pytest
+    from werkzeug.datastructures import MultiDict
+
+    from corpus.errors import BadRequest
+    from web.selected_views import MAX_SELECTED, selected_ids, selected_url
+
+    args = MultiDict([("ids", "a/1,b/2, a/1"), ("id", "c/3")])
+    assert selected_ids(args) == ["a/1", "b/2", "c/3"]
+    assert selected_url(["a/1", "b/2"], "ris") == "/selected?ids=a/1,b/2&format=ris"
+    with pytest.raises(BadRequest):
+        selected_ids(MultiDict({"ids": ",".join(f"x/{n}" for n in range(MAX_SELECTED + 1))}))
