@@ -83,7 +83,8 @@ def test_pager_and_page_links_keep_the_state(client):
     assert pages
     following = SearchRequest.from_args(parse_qs(urlsplit(pages[0]["href"]).query))
     assert (following.q, following.sort, following.per_page, following.page) == ("Stalin", "date_desc", 10, 2)
-    assert page.find("input", type="hidden", name="per_page", value="10")
+    assert page.find("select", name="per_page", form="search")  # the next search keeps the page size
+    assert '<option value="10" selected>' in html
     assert 'aria-current="page"' in html
 
 
