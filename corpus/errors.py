@@ -27,3 +27,7 @@ class IndexUnavailable(KwarchiveError):
 
 class NotFound(KwarchiveError):
     """A document id that does not exist."""
+
+
+class TooLarge(KwarchiveError):
+    """An answer (an export) that would exceed a documented limit; the message names the limit."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager, nullcontext
 from math import log
 from collections import OrderedDict
 from pathlib import Path
@@ -31,6 +32,7 @@ from search.snippets import collect_spans, highlight, merge, snippet
 from search.suggest import suggest
 
 CACHE_SIZE = 256
+MORE_LIKE_THIS_CHARS = 50_000  # key terms of a very long document come from its beginning
 FEW_RESULTS = 3
 
 
@@ -42,6 +44,9 @@ class Searcher:
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._cache: OrderedDict = OrderedDict()
+        self._pins: dict[int, int] = {}  # id(snapshot) -> open pins; a pinned snapshot is closed by its last unpin
+        self._pinned = threading.local()
+        self.gate = lambda cost: nullcontext()  # the web layer makes costly searches take turns (web/fairness.py)
 
     # ---- generations -------------------------------------------------------------------------------------------
 
@@ -55,6 +60,9 @@ class Searcher:
         return str(self._current().generation.meta.get("built_at", ""))
 
     def _current(self) -> Snapshot:
+        pinned = getattr(self._pinned, "snapshot", None)
+        if pinned is not None:
+            return pinned
         live = live_generation(self.index_root)
         if live is None:
             raise IndexUnavailable(f"no index at {self.index_root}; run `kwarchive reindex`")
@@ -62,11 +70,34 @@ class Searcher:
             snapshot = self._snapshot
             if snapshot is None or snapshot.generation.path != live.path:
                 fresh = Snapshot(live)
-                if snapshot is not None:
+                if snapshot is not None and not self._pins.get(id(snapshot)):
                     snapshot.close()
                 self._snapshot, self._cache = fresh, OrderedDict()
                 snapshot = fresh
             return snapshot
+
+    @contextmanager
+    def pinned(self):
+        """Every call in this thread inside the block reads the generation live at its start, which stays open
+        until the block ends even if a reindex switches meanwhile (an export's pages all come from one
+        generation). Yields that generation's number."""
+        if getattr(self._pinned, "snapshot", None) is not None:
+            yield self._pinned.snapshot.generation.number
+            return
+        with self._lock:
+            snapshot = self._current()
+            self._pins[id(snapshot)] = self._pins.get(id(snapshot), 0) + 1
+        self._pinned.snapshot = snapshot
+        try:
+            yield snapshot.generation.number
+        finally:
+            self._pinned.snapshot = None
+            with self._lock:
+                self._pins[id(snapshot)] -= 1
+                if not self._pins[id(snapshot)]:
+                    del self._pins[id(snapshot)]
+                    if snapshot is not self._snapshot:
+                        snapshot.close()
 
     def clear_cache(self) -> None:
         """Forget cached results (not the generation's postings arrays): for benchmarks and tests."""
@@ -91,11 +122,32 @@ class Searcher:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            result = self._search(snapshot, request, facet_limit, started)
-            self._cache[key] = result
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-            return result
+            cost = self._cost(snapshot, request)
+        with self.gate(cost):  # outside the lock: waiting for a turn must not stop this process's other searches
+            with self._lock:
+                result = self._search(snapshot, request, facet_limit, started)
+                self._cache[key] = result
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+                return result
+
+    def cost(self, request: SearchRequest) -> int:
+        """About how many postings the search reads: the sum of its (expanded) terms' document frequencies."""
+        with self._lock:
+            return self._cost(self._current(), request)
+
+    def _cost(self, snapshot: Snapshot, request: SearchRequest) -> int:
+        if not request.q:
+            return 0
+        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value)
+        reader, total = snapshot.reader, 0
+        for leaf in parsed.query.leaves():
+            if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+                terms = [(leaf.fieldname, text) for text in snapshot.expand(leaf)]
+            else:
+                terms = list(leaf.terms(phrases=True))
+            total += sum(reader.doc_frequency(fieldname, text) for fieldname, text in terms)
+        return total
 
     def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None) -> list:
         """Every value of one facet (or those containing `facet_q`, folded) with counts, for "show all"."""
@@ -111,6 +163,7 @@ class Searcher:
         parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value)
         notices = list(request.notices) + list(parsed.notices)
         docnums, scores = _run(snapshot, parsed.query, scored=request.sort == "relevance" and bool(request.q))
+        notices += _expansion_notices(snapshot, parsed.query)
         size = snapshot.size
         base = np.zeros(size, dtype=bool)
         base[docnums] = True
@@ -196,14 +249,34 @@ class Searcher:
         What an export holds, so that its count is the search's `total_documents`."""
         with self._lock:
             snapshot = self._current()
-            match = self._match(snapshot, request)
-            selected = self._filtered(match)
-            ordered, heads = _results(snapshot, match, selected, request)
-            everything = grouped_order(ordered, heads, snapshot.groups)
-            chosen = everything[start:start + count]
-            hits = self._hits(snapshot, match, chosen, selected, ordered)
-            records = [json.loads(snapshot.searcher.stored_fields(d)["record"]) for d in chosen.tolist()]
-            return len(everything), list(zip(records, hits))
+            match, selected, ordered, everything = self._all_documents(snapshot, request)
+            return len(everything), self._records(snapshot, match, everything[start:start + count], selected, ordered)
+
+    def every_document(self, request: SearchRequest, batch: int = 500):
+        """(how many, generation, iterator of (record, hit)): every document `documents` would list, from one
+        match, built a batch at a time. Call it inside `pinned()` so that the generation stays open to the end."""
+        with self._lock:
+            snapshot = self._current()
+            match, selected, ordered, everything = self._all_documents(snapshot, request)
+
+        def items():
+            for start in range(0, len(everything), batch):
+                with self._lock:
+                    found = self._records(snapshot, match, everything[start:start + batch], selected, ordered)
+                yield from found
+
+        return len(everything), snapshot.generation.number, items()
+
+    def _all_documents(self, snapshot: Snapshot, request: SearchRequest):
+        match = self._match(snapshot, request)
+        selected = self._filtered(match)
+        ordered, heads = _results(snapshot, match, selected, request)
+        return match, selected, ordered, grouped_order(ordered, heads, snapshot.groups)
+
+    def _records(self, snapshot: Snapshot, match, chosen, selected, ordered) -> list[tuple[dict, Hit]]:
+        hits = self._hits(snapshot, match, chosen, selected, ordered)
+        records = [json.loads(snapshot.searcher.stored_fields(d)["record"]) for d in chosen.tolist()]
+        return list(zip(records, hits))
 
     # ---- documents ---------------------------------------------------------------------------------------------
 
@@ -235,7 +308,7 @@ class Searcher:
             snapshot = self._current()
             docnum = self._docnum(snapshot, doc_id)
             stored = snapshot.searcher.stored_fields(docnum)
-            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            text = f"{stored.get('title', '')}\n{stored.get('body', '')[:MORE_LIKE_THIS_CHARS]}"
             keywords = [w for w, _ in snapshot.searcher.key_terms_from_text("body", text, numterms=20)
                         if not w.startswith(("~", "ent:"))]
             if not keywords:
@@ -487,6 +560,20 @@ def grouped_order(ordered: np.ndarray, heads: np.ndarray, groups: np.ndarray) ->
     is_member = np.ones(len(ordered), dtype=np.int8)
     is_member[np.isin(ordered, heads)] = 0
     return ordered[np.lexsort((np.arange(len(ordered)), is_member, place[groups[ordered]]))]
+
+
+def _expansion_notices(snapshot: Snapshot, q: wq.Query) -> list[str]:
+    """'co*' matches 1,204 words: say that only the most frequent were searched (see Snapshot._capped)."""
+    notices = []
+    for leaf in q.leaves():
+        if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            cut = snapshot.expansion_cut(leaf)
+            if cut:
+                shown = f"{leaf.text}*" if isinstance(leaf, wq.Prefix) else (
+                    f"{leaf.text}~" if isinstance(leaf, wq.FuzzyTerm) else leaf.text)
+                notices.append(f"'{shown}' matches {cut[1]:,} words; only the {cut[0]:,} most frequent were "
+                               "searched. Type more letters to reach the others.")
+    return notices
 
 
 def _terms(snapshot: Snapshot, q: wq.Query) -> dict[str, list]:

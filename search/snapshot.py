@@ -23,6 +23,8 @@ from index.generations import Generation, open_generation
 from search.facets import FacetColumn
 from search.postings import Postings
 EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
+MAX_EXPANSION_TERMS = 200  # a prefix, wildcard or fuzzy word searches at most this many index terms …
+MAX_EXPANSION_POSTINGS = 200_000  # … in at most about this many postings in all (the most frequent terms first)
 
 
 class Snapshot:
@@ -51,6 +53,7 @@ class Snapshot:
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = SpanCache()
         self._expansions: OrderedDict = OrderedDict()
+        self._cut: dict = {}  # expansion key -> how many terms matched, for expansions that were cut
 
     def close(self) -> None:
         self._finalizer()
@@ -124,18 +127,42 @@ class Snapshot:
     def expand(self, q) -> tuple:
         """The index terms a prefix, wildcard or fuzzy term stands for, walked once per generation and
         remembered (a query may repeat one, and the scorer and the highlighter both need them)."""
-        key = (type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
+        key = expansion_key(q)
         with self._lock:
             found = self._expansions.get(key)
             if found is not None:
                 self._expansions.move_to_end(key)
                 return found
-        found = tuple(text for _, text in q.expanded_terms(self.reader))
+        found = self._capped(q.fieldname, tuple(text for _, text in q.expanded_terms(self.reader)), key)
         with self._lock:
             self._expansions[key] = found
             if len(self._expansions) > EXPANSIONS_KEPT:
                 self._expansions.popitem(last=False)
         return found
+
+    def _capped(self, fieldname: str, texts: tuple, key) -> tuple:
+        """The most frequent of `texts` within MAX_EXPANSION_TERMS and MAX_EXPANSION_POSTINGS; how many there were
+        is kept for `expansion_cut` when that is fewer (a two-letter prefix can match thousands of words)."""
+        frequency = {text: self.reader.doc_frequency(fieldname, text) for text in texts}
+        if len(texts) <= MAX_EXPANSION_TERMS and sum(frequency.values()) <= MAX_EXPANSION_POSTINGS:
+            return texts
+        kept, postings = [], 0
+        for text in sorted(texts, key=lambda t: -frequency[t]):
+            if kept and (len(kept) >= MAX_EXPANSION_TERMS or postings + frequency[text] > MAX_EXPANSION_POSTINGS):
+                break
+            kept.append(text)
+            postings += frequency[text]
+        with self._lock:
+            self._cut[key] = len(texts)
+        return tuple(sorted(kept))
+
+    def expansion_cut(self, q) -> tuple[int, int] | None:
+        """(searched, matching) term counts when `q`'s expansion was cut, else None."""
+        key = expansion_key(q)
+        found = self.expand(q)
+        with self._lock:
+            matching = self._cut.get(key)
+        return (len(found), matching) if matching else None
 
     def value_ids(self, facet: str, raw: str) -> list[int]:
         """Ids of the facet values a user's value stands for (see `FacetColumn.lookup`)."""
@@ -146,6 +173,10 @@ class Snapshot:
         column = self.facets[FACET_BY_FIELD[fieldname].name]
         ids = column.lookup(raw, self.authority)
         return column.values[ids[0]] if ids else None
+
+
+def expansion_key(q) -> tuple:
+    return type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None), getattr(q, "prefixlength", None)
 
 
 def authority_of(analyzer):

@@ -1,5 +1,7 @@
 """The soak run: gunicorn with the project's config under load on loopback, then the same load while full and
-incremental reindexes switch generations, then while reindexes are SIGKILLed at random points.
+incremental reindexes switch generations, then while reindexes are SIGKILLed at random points; then ordinary
+searches timed among slow clients (64 trickling headers, 16 reading an export slowly) and among a trickle of
+costly queries, and staggered exports while reindexes switch generations.
 
     .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--workdir DIR]
 
@@ -8,19 +10,26 @@ Ends with `soak: N requests, E errors, p99 X ms`; the exit status is non-zero on
 from __future__ import annotations
 
 import argparse
+import csv
+import http.client
+import io
 import random
+import threading
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from soak import hostile
 from soak import server as servers
 from soak.corpora import MARKER, MARKER_COLLECTION, Corpora, write_corpora
 from soak.load import Load, Sample, describe, realistic_url, summary
 from soak.reindex import kill_loop, reindex
 
 SWITCH_SECONDS = 5.0  # a new generation must be served to every request sent this long after its switch
+SLOW_CLIENT_P95 = 1.0  # seconds: ordinary searches among 64 slow-header and 16 slow-reading connections
+COSTLY_TRICKLE_P95 = 0.2  # seconds: ordinary searches under 4 clients sending 0.11 costly queries per second
 EXPECTED = {"marker_doc": (200, 404)}
 
 
@@ -135,6 +144,85 @@ class Run:
         if worst > SWITCH_SECONDS:
             self.problems.append(f"an old generation was still served {worst:.1f} s after a switch")
 
+    def probes(self, server, label: str, target: float, seconds: float) -> None:
+        """Ordinary searches one after another for `seconds`; their p95 must stay within `target`."""
+        results = hostile.probe(server.base, max(10, int(seconds / 0.15)), interval=0.05, timeout=30)
+        samples = [Sample(0.0, t * 1000, status, "/api/search", "probe", error="" if status == 200 else
+                          f"status {status}") for t, status in results]
+        self.phase(label, samples, sum(t for t, _ in results))
+        p95 = hostile.percentile([t for t, _ in results], 0.95)
+        if p95 > target:
+            self.problems.append(f"{label}: p95 {p95 * 1000:.0f} ms, over the {target * 1000:.0f} ms target")
+
+    def slow_clients(self, server) -> None:
+        workers = server.worker_pids()
+        with hostile.slow_headers(server.base, 64) as trickling, \
+                hostile.slow_readers(server.base, 16, "/search?format=csv") as reading:
+            time.sleep(2)
+            self.probes(server, "searches among 64 slow-header and 16 slow-reading clients", SLOW_CLIENT_P95,
+                        self.args.seconds / 2)
+        self.log(f"  slow clients: {trickling.opened} slow-header connections opened, {reading.bytes_read:,} bytes "
+                 "read slowly")
+        if server.worker_pids() != workers:
+            self.problems.append("slow clients: workers were killed or replaced")
+
+    def costly_trickle(self, server) -> None:
+        with hostile.expensive_trickle(server.base) as trickle:
+            time.sleep(2)
+            self.probes(server, "searches under a trickle of costly queries", COSTLY_TRICKLE_P95,
+                        self.args.seconds / 2)
+        answered = {status: trickle.statuses.count(status) for status in sorted(set(trickle.statuses))}
+        self.log(f"  costly queries answered: {answered}")
+        if set(answered) - {200, 429}:
+            self.problems.append(f"costly queries got {answered}")
+
+    def exports_during_reindex(self, server, corpora: Corpora) -> None:
+        """Staggered whole exports while reindexes switch generations: each is whole and from one generation."""
+        started, samples, stop = time.monotonic(), [], threading.Event()
+
+        def exporter(number: int) -> None:
+            stop.wait(number * 0.7)
+            while not stop.is_set():
+                samples.append(self.one_export(server))
+                stop.wait(0.5)
+
+        threads = [threading.Thread(target=exporter, args=(n,), daemon=True) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        for root, incremental in ((corpora.marked, False), (corpora.plain, True)) * 2:
+            self.build(corpora, root, incremental=incremental)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.phase("exports during reindexes", samples, time.monotonic() - started)
+
+    def one_export(self, server) -> Sample:
+        host, port = hostile.host_port(server.base)
+        path = "/search?format=csv"
+        begun = time.monotonic()
+        try:
+            conn = http.client.HTTPConnection(host, port, timeout=120)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+        except (OSError, http.client.HTTPException) as exc:
+            return Sample(begun, (time.monotonic() - begun) * 1000, 0, path, "export", error=repr(exc))
+        sample = Sample(begun, (time.monotonic() - begun) * 1000, response.status, path, "export",
+                        generation=response.getheader("X-Kwarchive-Generation", ""))
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        marker = sum(1 for row in rows if row["collection"] == MARKER_COLLECTION)
+        wanted = self.expected.get(int(sample.generation or 0), {}).get("marker")
+        if response.status != 200:
+            sample.error = f"status {response.status}"
+        elif len(body) != int(response.getheader("Content-Length", -1)):
+            sample.error = f"{len(body)} bytes of {response.getheader('Content-Length')}"
+        elif len(rows) != int(response.getheader("X-Kwarchive-Rows", -1)):
+            sample.error = f"{len(rows)} rows, header says {response.getheader('X-Kwarchive-Rows')}"
+        elif marker != wanted:
+            sample.error = f"{marker} marker rows from generation {sample.generation}, which has {wanted}"
+        return sample
+
     def check_server_log(self, log: Path) -> None:
         text = log.read_text(encoding="utf-8", errors="replace")
         for marker in ("Traceback", "WORKER TIMEOUT", "unhandled error"):
@@ -152,6 +240,9 @@ class Run:
             self.steady(server)
             self.reindex_under_load(server, corpora)
             self.kills_under_load(server, corpora)
+            self.slow_clients(server)
+            self.costly_trickle(server)
+            self.exports_during_reindex(server, corpora)
         self.check_server_log(self.workdir / "gunicorn.log")
         for problem in self.problems:
             self.log(f"PROBLEM: {problem}")

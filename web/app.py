@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+EXPORT_DEADLINE = 120.0  # default seconds to write and send one export (gunicorn's graceful_timeout follows it)
 _searcher_lock = threading.Lock()
 
 
@@ -18,7 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX=str(REPO_ROOT / "var" / "index"),
         CORPUS=None,
         JSON_SORT_KEYS=False,
-        EXPORT_PAGE_SIZE=100,
+        EXPORT_MAX_ROWS=100_000,  # more matching documents than this: 413 naming the limit (web/exports.py)
+        EXPORT_DEADLINE=EXPORT_DEADLINE,
+        EXPENSIVE_COST=250_000,  # postings; a costlier search waits for a turn (web/fairness.py)
+        EXPENSIVE_SLOTS=1,  # costly searches at once, across all workers (and one per client)
+        EXPENSIVE_WAIT=2.0,  # seconds a costly search waits for a turn before 429
         FACET_VISIBLE=8,
         BASE_URL="",  # the public address for absolute URLs (web/public_url.py)
         TRUSTED_HOSTS=None,
@@ -61,7 +66,10 @@ def get_searcher():
             if searcher is None:
                 from search.searcher import Searcher
 
+                from web.fairness import gate_for
+
                 searcher = Searcher(Path(app.config["INDEX"]))
+                searcher.gate = gate_for(app)
                 app.extensions["kwarchive.searcher"] = searcher
     return searcher
 

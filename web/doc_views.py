@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from corpus.errors import BadRequest
 from corpus.model import document_id
@@ -21,6 +21,7 @@ from web.templating import compare_path, plain_text
 bp = Blueprint("doc", __name__)
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+PART_CHARS = 100_000  # a longer text is shown in parts of about this many characters, with the full text a link away
 
 
 DOWNLOADS = {"ris": "ris", "bib": "bibtex", "json": "csljson"}  # path suffix → export format
@@ -40,7 +41,9 @@ def document(collection: str, number: str):
         return exports.document_response(fmt, record)
     search = SearchRequest.from_args(request.args)
     q = search.q
-    paragraphs, marks = highlight_paragraphs(paragraphs_of(record.get("body", "")), q)
+    parts = body_parts(paragraphs_of(record.get("body", "")))
+    part = part_number(request.args.get("part"), len(parts))
+    paragraphs, marks = highlight_paragraphs(parts[part - 1] if parts else [], q)
     manifests = collections.manifests(corpus_dir())
     ref = exports.reference_for(record)
     return render_template(
@@ -63,6 +66,8 @@ def document(collection: str, number: str):
         header_q=q,
         trail=result_trail(searcher, search, _position(), doc_id),
         search=search,
+        part=part,
+        parts=len(parts),
     )
 
 
@@ -120,6 +125,47 @@ def result_trail(searcher, search: SearchRequest, position: int, doc_id: str) ->
         "previous": neighbour(position - 1), "next": neighbour(position + 1),
         "back_url": search.with_page(search_page.page_of(position, per_page)).url() + f"#hit-{position}",
     }
+
+
+@bp.get("/doc/<collection>/<number>/text")
+def full_text(collection: str, number: str):
+    """The whole text as plain text, for documents too long to show on one page."""
+    searcher = get_searcher()
+    record = searcher.document(document_id(collection, number))
+    served_generation.note(searcher.generation)
+    return Response(record.get("body", ""), mimetype="text/plain")
+
+
+def body_parts(paragraphs: list[str], limit: int = PART_CHARS) -> list[list[str]]:
+    """Paragraphs in parts of at most `limit` characters; a paragraph longer than that is cut between words."""
+    parts: list[list[str]] = []
+    current, size = [], 0
+    for paragraph in paragraphs:
+        while len(paragraph) > limit:
+            cut = paragraph.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            paragraph, piece = paragraph[cut:].lstrip(), paragraph[:cut]
+            if current:
+                parts.append(current)
+            parts.append([piece])
+            current, size = [], 0
+        if current and size + len(paragraph) > limit:
+            parts.append(current)
+            current, size = [], 0
+        current.append(paragraph)
+        size += len(paragraph)
+    if current:
+        parts.append(current)
+    return parts
+
+
+def part_number(raw: str | None, count: int) -> int:
+    if raw is None:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= max(count, 1):
+        raise BadRequest(f"part: expected a whole number from 1 to {max(count, 1)}, got '{raw[:20]}'",
+                         parameter="part")
+    return int(raw)
 
 
 def paragraphs_of(body: str) -> list[str]:

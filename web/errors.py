@@ -6,16 +6,19 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from corpus.errors import BadRequest, IndexUnavailable, KwarchiveError, NotFound
+from corpus.errors import BadRequest, IndexUnavailable, KwarchiveError, NotFound, TooLarge
+from web.fairness import TooManyCostly
 
 log = logging.getLogger("kwarchive.web")
 
-STATUS = {BadRequest: 400, NotFound: 404, IndexUnavailable: 503}
+STATUS = {BadRequest: 400, NotFound: 404, TooLarge: 413, TooManyCostly: 429, IndexUnavailable: 503}
 
 TITLES = {
     400: "That request could not be understood",
     404: "Not found",
     405: "Method not allowed",
+    413: "Too many documents to export",
+    429: "Too many costly searches",
     500: "Something went wrong",
     503: "The archive index is unavailable",
 }
@@ -34,7 +37,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, parameter: str = "", title: str | None = None):
-    headers = {"Retry-After": "30"} if status == 503 else {}
+    headers = {"Retry-After": "30"} if status == 503 else {"Retry-After": "5"} if status == 429 else {}
     if wants_json():
         error = {"status": status, "message": message}
         if parameter:

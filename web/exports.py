@@ -6,17 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
-from dataclasses import replace
+import tempfile
+import time
 from datetime import date
 from typing import Callable, Iterator
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, current_app, request
 
-from search.request import MAX_PER_PAGE, SearchRequest
+from corpus.errors import TooLarge
+from search.request import SearchRequest
 
-from web import collections, names, served_generation
+from web import collections, deadline, names, served_generation
 from web.app import corpus_dir, get_searcher
 from web.public_url import absolute_url, public_root
 from web.reference import Reference, reference
@@ -32,26 +35,11 @@ CONTENT_TYPES = {
     "atom": "application/atom+xml; charset=utf-8",
 }
 EXTENSIONS = {"csv": "csv", "json": "json", "ris": "ris", "bibtex": "bib", "csljson": "csl.json", "atom": "atom"}
-
-
-def iter_documents(searcher, req: SearchRequest) -> Iterator[tuple[dict, dict]]:
-    """(record, hit) of every matching document, versions included, page after page at the largest page size.
-    The first page is read at once (inside the request, so its generation is noted); the rest as streamed."""
-    req = replace(req, page=1, per_page=MAX_PER_PAGE)
-    total, found = searcher.documents(req, 0, MAX_PER_PAGE)
-    served_generation.note(searcher.generation)
-    return _pages(searcher, req, total, found)
-
-
-def _pages(searcher, req: SearchRequest, total: int, found: list) -> Iterator[tuple[dict, dict]]:
-    start = 0
-    while True:
-        for record, hit in found:
-            yield record, hit.to_dict()
-        start += len(found)
-        if not found or start >= total:
-            return
-        total, found = searcher.documents(req, start, MAX_PER_PAGE)
+ROWS_HEADER = "X-Kwarchive-Rows"
+SPOOL_IN_MEMORY = 8 * 2**20  # a larger export file is spooled to a temporary file
+SEND_BLOCK = 64 * 1024
+ROW_COST = 100  # an exported row (stored fields, snippet) costs about as much as reading 100 postings
+log = logging.getLogger("kwarchive.web")
 
 
 def file_name(req: SearchRequest, fmt: str) -> str:
@@ -66,10 +54,55 @@ def attachment_headers(name: str) -> dict[str, str]:
 
 
 def export_response(fmt: str, req: SearchRequest) -> Response:
+    """The whole export, written within the export budget before its first byte is sent, or a clear error.
+
+    Every row comes from one index generation (pinned until the file is written). The file's length is sent as
+    Content-Length and its row count as X-Kwarchive-Rows, so a client can tell a whole file from a cut one; a
+    download still running when the budget ends is cut off, which every HTTP client reports as an error.
+    """
+    budget = float(current_app.config["EXPORT_DEADLINE"])
+    deadline.arm(budget, f"The export could not be written within its {budget:g} s budget. Narrow the search (a "
+                         "date range, a collection or a type) and export it in parts.")
+    ends = time.monotonic() + budget
+    searcher = get_searcher()
     to_reference = reference_maker()
-    items = ((to_reference(record), hit) for record, hit in iter_documents(get_searcher(), req))
-    body = WRITERS[fmt](items, req)
-    return Response(body, headers={"Content-Type": CONTENT_TYPES[fmt], **attachment_headers(file_name(req, fmt))})
+    with searcher.pinned():
+        total, generation, documents = searcher.every_document(req)
+        served_generation.note(generation)
+        check_size(total)
+        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        with searcher.gate(total * ROW_COST):  # a long export takes a turn like a costly search (web/fairness.py)
+            items = ((to_reference(record), hit.to_dict()) for record, hit in documents)
+            for text in WRITERS[fmt](items, req):
+                body.write(text.encode("utf-8"))
+    deadline.disarm()
+    size = body.tell()
+    body.seek(0)
+    headers = {"Content-Type": CONTENT_TYPES[fmt], "Content-Length": str(size), ROWS_HEADER: str(total),
+               **attachment_headers(file_name(req, fmt))}
+    return Response(send_by(body, ends, request.full_path), headers=headers, direct_passthrough=True)
+
+
+def check_size(total: int) -> None:
+    limit = int(current_app.config["EXPORT_MAX_ROWS"])
+    if total > limit:
+        raise TooLarge(f"This search matches {total:,} documents; an export holds at most {limit:,}. Narrow it "
+                       "(a date range, a collection or a type) and export it in parts.")
+
+
+class DownloadTooSlow(TimeoutError):
+    """The client had not taken the whole file when the export budget ended; the connection is cut short (a
+    TimeoutError, which the worker treats like any client too slow to take its answer)."""
+
+
+def send_by(body, ends: float, label: str) -> Iterator[bytes]:
+    """The file in blocks; raising when the budget is spent makes gunicorn close the connection mid-file."""
+    with body:
+        while block := body.read(SEND_BLOCK):
+            if time.monotonic() > ends:
+                log.warning("export download stopped at its budget: %s", label)
+                raise DownloadTooSlow(f"export download ran past EXPORT_DEADLINE: {label}")
+            yield block
 
 
 def records_response(fmt: str, records: list[dict], name: str) -> Response:

@@ -9,19 +9,36 @@
     KWARCHIVE_LOG_LEVEL         error log level (default info)
     PORT / KWARCHIVE_BIND       where to listen when no --bind is given (default 127.0.0.1:8000)
 
-Sync workers: a search is CPU-bound and short, so one request per process is the simplest thing that uses every
-core; the app is loaded once before forking (preload_app), so workers share the imported code, and each opens
-its own Searcher on first use, which follows the live index generation by itself. A worker that dies (or is
-killed) is replaced by the master; requests on the other workers are not affected.
+Threaded workers (web/gunicorn_worker.py, gunicorn's gthread with time limits on slow clients): each process
+waits for new and kept-alive connections in one event loop and serves a request in one of KWARCHIVE_THREADS
+threads, so a client that sends its headers slowly, or reads its answer slowly, holds one thread, not a process.
+Searches in one process still take turns on its Searcher (they are CPU-bound; the GIL would serialise them anyway),
+so the process count is what uses the cores. The app is loaded once before forking (preload_app), so workers share
+the imported code, and each opens its own Searcher on first use, which follows the live index generation by
+itself. A worker that dies is replaced by the master; requests on the other workers are not affected.
+
+    KWARCHIVE_THREADS           request threads per worker (default 32): slow clients beyond that many per worker
+                                wait for a free thread; put a buffering proxy (nginx) in front for more
+    KWARCHIVE_HEADER_TIMEOUT    seconds a client has to send a whole request head (default 10), else 408
+    KWARCHIVE_SEND_TIMEOUT      seconds one write to a client may block (default 30), else the connection closes
+    KWARCHIVE_EXPORT_DEADLINE   seconds to write and send one export (default 120); a stopping worker waits this long
+                                (plus 5 s) for running exports to finish before it exits
 """
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from web.app import EXPORT_DEADLINE  # noqa: E402  (the repository root is not on the path when gunicorn reads this)
 
 bind = os.environ.get("KWARCHIVE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("KWARCHIVE_WORKERS", min(8, 2 * multiprocessing.cpu_count())))
-worker_class = "sync"
+worker_class = "web.gunicorn_worker.ThreadWorker"
+threads = int(os.environ.get("KWARCHIVE_THREADS", "32"))
+worker_connections = 1000
 timeout = int(os.environ.get("KWARCHIVE_TIMEOUT", "30"))
-graceful_timeout = 20
+graceful_timeout = int(float(os.environ.get("KWARCHIVE_EXPORT_DEADLINE", EXPORT_DEADLINE))) + 5
 keepalive = 5
 preload_app = True
 max_requests = int(os.environ.get("KWARCHIVE_MAX_REQUESTS", "5000"))

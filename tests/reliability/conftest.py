@@ -8,7 +8,7 @@ import pytest
 
 from corpus.loader import load_corpus
 from index.build import build_full
-from reliability_fixtures import hostile_documents
+from reliability_fixtures import huge_document, hostile_documents
 from soak import server as servers
 from web.app import create_app
 
@@ -18,6 +18,16 @@ def rel_index(tmp_path_factory):
     root = tmp_path_factory.mktemp("rel-index")
     corpus = load_corpus()
     build_full(replace(corpus, documents=list(corpus.documents) + hostile_documents()), root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def huge_index(tmp_path_factory):
+    """Twenty bundled documents and one of six million characters."""
+    root = tmp_path_factory.mktemp("huge-index")
+    corpus = load_corpus()
+    documents = list(corpus.documents[:20])
+    build_full(replace(corpus, documents=documents + [huge_document([d.body for d in documents])]), root)
     return root
 
 

@@ -33,3 +33,21 @@ def hostile_documents() -> list[Document]:
             date=DateRange("1951-08-01", "1951-08-01", "1 August 1951", "day"),
             body=f"A quagga note, number {number}.", language="en"))
     return docs
+
+
+HUGE_COLLECTION = "rel-huge"
+
+
+def huge_document(source_bodies: list[str], chars: int = 6_000_000) -> Document:
+    """One record of `chars` characters (a whole book scanned as one document), in paragraphs of real words."""
+    words = " ".join(source_bodies).split()
+    paragraphs, size, i = [], 0, 0
+    while size < chars:
+        paragraph = " ".join(words[(i + k) % len(words)] for k in range(120))
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+        i += 977
+    return Document(
+        id=document_id(HUGE_COLLECTION, "1"), collection=HUGE_COLLECTION, number="1", title="A very long report",
+        doc_type="report", date=DateRange("1951-07-10", "1951-07-10", "10 July 1951", "day"),
+        body="\n\n".join(paragraphs), language="en")

@@ -155,7 +155,8 @@ def test_a_worker_killed_mid_request_is_replaced_and_no_other_request_fails(rel_
     failures = [s for s in samples if s.error]
     assert victim not in replaced and len(replaced) == 2
     assert replaced_at - killed_at < 10
-    # Only the one request the killed worker was answering may be lost (sync workers take one at a time).
-    assert len(failures) <= 1, [(f.path, f.error) for f in failures]
-    assert all(f.status == 0 and f.started <= killed_at for f in failures)
+    # A threaded worker holds several connections (in flight and kept alive): each of the load's 4 connections
+    # that it held may lose the one request on it, as a dropped connection (browsers retry those); nothing later.
+    assert len(failures) <= 4, [(f.path, f.error) for f in failures]
+    assert all(f.status == 0 and f.started <= replaced_at for f in failures)
     assert len([s for s in samples if s.started > replaced_at and not s.error]) > 10

@@ -1,0 +1,49 @@
+"""Costly searches take turns: one per client, a few at once in the whole service, 429 with Retry-After when no
+turn comes in time; ordinary searches never wait for a turn."""
+from __future__ import annotations
+
+import pytest
+
+from web.app import create_app
+from web.fairness import TooManyCostly, slots_dir, turn
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return tmp_path
+
+
+def test_one_costly_search_per_client_and_a_limited_number_at_once(folder):
+    with turn(folder, 1, 0.0, "10.0.0.1"):
+        with pytest.raises(TooManyCostly, match="already have a costly search"):
+            with turn(folder, 1, 0.0, "10.0.0.1"):
+                pass
+        with pytest.raises(TooManyCostly, match="busy with other costly searches"):
+            with turn(folder, 1, 0.1, "10.0.0.2"):
+                pass
+        with turn(folder, 2, 0.0, "10.0.0.2"):  # a second slot is a second turn
+            pass
+    with turn(folder, 1, 0.0, "10.0.0.2"):  # released when the first search ended
+        pass
+
+
+def test_a_costly_search_without_a_turn_answers_429_and_a_cheap_one_still_runs(index_root):
+    app = create_app({"INDEX": str(index_root), "TESTING": True, "EXPENSIVE_COST": 50, "EXPENSIVE_WAIT": 0.1})
+    client = app.test_client()
+    with turn(slots_dir(str(index_root)), 1, 0.0, "someone else"):
+        busy = client.get("/api/search?q=ar*+st*")
+        assert busy.status_code == 429 and busy.headers["Retry-After"]
+        assert "costly searches" in busy.get_json()["error"]["message"]
+        assert client.get("/api/search?q=Kaesong").status_code == 200
+    assert client.get("/api/search?q=ar*+st*").status_code == 200
+
+
+def test_the_cost_counts_expanded_terms(index_root):
+    app = create_app({"INDEX": str(index_root), "TESTING": True})
+    with app.app_context():
+        from web.app import get_searcher
+        from search.request import SearchRequest
+
+        searcher = get_searcher()
+        assert searcher.cost(SearchRequest(q="ar*")) > searcher.cost(SearchRequest(q="armistice")) > 0
+        assert searcher.cost(SearchRequest()) == 0

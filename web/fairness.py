@@ -1,0 +1,100 @@
+"""Costly searches take turns, so a few clients sending them cannot slow everyone else down.
+
+A search whose estimated cost (postings read, `Searcher.cost`) is over `EXPENSIVE_COST` needs a turn: at most
+`EXPENSIVE_SLOTS` such searches run at once in the whole service (all workers), and one per client. A client that
+already has one running gets 429 at once; when every turn is taken a search waits up to `EXPENSIVE_WAIT` seconds
+for one, then gets 429 with Retry-After. The turns are `flock`s on small files beside each other in the temporary
+directory, so they are shared by every worker process and released by the kernel if a worker dies. While a worker
+runs a costly search it accepts no new connections (web/gunicorn_worker.py), so ordinary searches go to the
+others.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+
+from corpus.errors import KwarchiveError
+
+_running = 0
+_running_lock = threading.Lock()
+
+
+class TooManyCostly(KwarchiveError):
+    """No turn for a costly search (answered 429 with Retry-After)."""
+
+
+def running_costly() -> int:
+    """How many costly searches this process is running now."""
+    return _running
+
+
+def slots_dir(index: str) -> Path:
+    """One directory of turn files per index (tests and helpers may run several services on one machine)."""
+    name = hashlib.sha1(str(Path(index).resolve()).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"kwarchive-turns-{os.getuid()}-{name}"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def try_lock(path: Path):
+    """An open, exclusively flocked file, or None when someone else holds it."""
+    handle = open(path, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+def gate_for(app: Flask):
+    """The `Searcher.gate` for this app's settings: a context manager per search, given its cost."""
+    threshold = int(app.config["EXPENSIVE_COST"])
+    slots = max(1, int(app.config["EXPENSIVE_SLOTS"]))
+    wait = float(app.config["EXPENSIVE_WAIT"])
+    folder = slots_dir(app.config["INDEX"])
+
+    def gate(cost: int):
+        if cost <= threshold or not has_request_context():
+            return nullcontext()
+        return turn(folder, slots, wait, request.remote_addr or "unknown")
+
+    return gate
+
+
+@contextmanager
+def turn(folder: Path, slots: int, wait: float, client: str):
+    global _running
+    mine = try_lock(folder / f"client-{hashlib.sha1(client.encode()).hexdigest()[:16]}")
+    if mine is None:
+        raise TooManyCostly("You already have a costly search running (very short prefixes or many fuzzy words). "
+                            "Wait for it to finish, or make the words longer.")
+    slot = None
+    try:
+        ends = time.monotonic() + wait
+        while slot is None:
+            slot = next(filter(None, (try_lock(folder / f"slot-{n}") for n in range(slots))), None)
+            if slot is None:
+                if time.monotonic() >= ends:
+                    raise TooManyCostly("The archive is busy with other costly searches (very short prefixes or "
+                                        "many fuzzy words). Try again in a few seconds, or make the words longer.")
+                time.sleep(0.05)
+        with _running_lock:
+            _running += 1
+        try:
+            yield
+        finally:
+            with _running_lock:
+                _running -= 1
+    finally:
+        for handle in (slot, mine):
+            if handle is not None:
+                handle.close()
