@@ -3,6 +3,7 @@ versions, its place in the result list it was opened from, neighbours in time, s
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
@@ -68,6 +69,7 @@ def document(collection: str, number: str):
         search=search,
         part=part,
         parts=len(parts),
+        part_url=part_url,
     )
 
 
@@ -157,6 +159,13 @@ def body_parts(paragraphs: list[str], limit: int = PART_CHARS) -> list[list[str]
     if current:
         parts.append(current)
     return parts
+
+
+def part_url(part: int) -> str:
+    """This page (its search and place in the results kept) at another part of the text."""
+    args = request.args.copy()
+    args["part"] = str(part)
+    return f"{request.path}?{urlencode(list(args.items(multi=True)))}"
 
 
 def part_number(raw: str | None, count: int) -> int:

@@ -14,7 +14,7 @@ from web.exports import DownloadTooSlow, send_by
 
 def test_an_export_over_the_row_limit_is_refused_naming_the_limit(index_root):
     client = create_app({"INDEX": str(index_root), "TESTING": True, "EXPORT_MAX_ROWS": 5}).test_client()
-    total = client.get("/api/search?q=armistice").get_json()["total"]
+    total = client.get("/api/search?q=armistice").get_json()["total_documents"]
     response = client.get("/search?q=armistice&format=json")
     assert response.status_code == 413
     message = response.get_json()["error"]["message"]
@@ -25,7 +25,7 @@ def test_an_export_over_the_row_limit_is_refused_naming_the_limit(index_root):
 
 
 def test_every_export_carries_its_row_count_and_length(client):
-    total = client.get("/api/search").get_json()["total"]
+    total = client.get("/api/search").get_json()["total_documents"]
     response = client.get("/search?format=csv")
     body = response.get_data()
     assert int(response.headers["Content-Length"]) == len(body)
