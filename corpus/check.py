@@ -1,12 +1,12 @@
 """`corpus check`: what is wrong with the corpus, as a table an archivist can act on."""
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus.loader import Corpus
 from corpus.model import DateRange
+from corpus.parsers import parser_module
 
 
 @dataclass
@@ -42,17 +42,11 @@ def check_corpus(corpus: Corpus) -> CheckReport:
         counts["no body"] += not doc.body.strip()
         counts["undated"] += not doc.date.is_dated
     report.errors.extend(str(p) for p in corpus.problems)
-    report.errors.extend(_collisions(corpus))
     report.errors.extend(_empty_titles(corpus))
     report.errors.extend(_unresolved_parties(corpus))
     report.errors.extend(_senders_not_parties(corpus))
     report.errors.extend(_date_disagreements(corpus))
     return report
-
-
-def _collisions(corpus: Corpus) -> list[str]:
-    counts = Counter(doc.id for doc in corpus.documents)
-    return [f"{doc_id}: id used by {n} records" for doc_id, n in sorted(counts.items()) if n > 1]
 
 
 def _empty_titles(corpus: Corpus) -> list[str]:
@@ -100,11 +94,11 @@ def _date_disagreements(corpus: Corpus) -> list[str]:
 
 def _expected_dates(manifest) -> dict[str, DateRange]:
     """A parser may expose `expected_dates(text)` read from the collection's own table of contents."""
-    if not manifest.parser:
-        return {}
-    module = importlib.import_module(f"corpus.parsers.{manifest.parser}")
-    reader = getattr(module, "expected_dates", None)
+    reader = getattr(parser_module(manifest.parser), "expected_dates", None) if manifest.parser else None
     if reader is None:
         return {}
     source = manifest.folder / (manifest.source or "source.txt")
-    return reader(source.read_text(encoding="utf-8"))
+    try:
+        return reader(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError):  # already reported by the loader, which skipped the collection
+        return {}

@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from corpus.manifest import Manifest
-from corpus.model import ArchiveRef, DateRange, Document, document_id
-
-_STRING_FIELDS = tuple(
-    f.name for f in fields(Document) if f.type == "str" and f.name not in ("id", "collection", "number")
-)
-_LIST_FIELDS = tuple(f.name for f in fields(Document) if str(f.type).startswith("tuple"))
-_DATE_KEYS = tuple(f.name for f in fields(DateRange))
-_ARCHIVE_KEYS = tuple(f.name for f in fields(ArchiveRef))
+from corpus.model import Document, document_id
+from corpus.record_format import normal_number, record_errors
 
 
 @dataclass(frozen=True)
@@ -26,6 +19,7 @@ class Problem:
     line: int
     field: str
     message: str
+    skips: str = ""  # what was left out for it: "line 3", "document 12a", "collection"; "" for nothing
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -36,21 +30,38 @@ def read_documents(path: Path, manifest: Manifest) -> tuple[list[Document], list
     """Every good record of the file, and a Problem for each bad one."""
     documents: list[Document] = []
     problems: list[Problem] = []
+    first_line: dict[str, int] = {}  # number → the line that used it first
     for line_no, line in _lines(path, problems):
         record, errors = _check_record(line, manifest)
-        problems.extend(Problem(str(path), line_no, name, msg) for name, msg in errors)
+        if record is not None and record.number in first_line:
+            errors = [("number", f"{record.number} is already used on line {first_line[record.number]}; "
+                                 "this record is skipped")]
+        problems.extend(Problem(str(path), line_no, name, msg, f"line {line_no}") for name, msg in errors)
         if record is not None and not errors:
+            first_line[record.number] = line_no
             documents.append(record)
     return documents, problems
 
 
 def _lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, str]]:
+    """Non-blank lines, decoded one at a time, so that undecodable bytes cost only the line they are on.
+
+    Split on newline bytes only: `str.splitlines` would also split inside a record at U+2028 and friends.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), 0, "", f"cannot read: {exc}"))
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}", "collection"))
         return
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for line_no, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(str(path), line_no, "", (
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"), f"line {line_no}"))
+            continue
         if line.strip():
             yield line_no, line
 
@@ -60,62 +71,23 @@ def _check_record(line: str, manifest: Manifest) -> tuple[Document | None, list[
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
         return None, [("", f"not valid JSON ({exc.msg} at column {exc.colno})")]
+    except RecursionError:
+        return None, [("", "not readable: JSON nested too deeply")]
+    except ValueError as exc:  # e.g. an integer longer than Python will convert
+        return None, [("", f"not readable: {exc}")]
     if not isinstance(raw, dict):
         return None, [("", "a record must be a JSON object")]
-    errors = list(_field_errors(raw, manifest))
+    errors = list(_errors(raw, manifest))
     if errors:
         return None, errors
-    number = str(raw["number"]).strip()
-    raw = {**raw, "number": number, "collection": manifest.slug,
-           "id": document_id(manifest.slug, number)}
+    number = normal_number(raw["number"])
+    raw = {**raw, "number": number, "collection": manifest.slug, "id": document_id(manifest.slug, number)}
     raw.setdefault("language", manifest.language)
     raw.setdefault("translator", manifest.translator)
     return Document.from_dict(raw), []
 
 
-def _field_errors(raw: dict[str, Any], manifest: Manifest) -> Iterator[tuple[str, str]]:
-    number = raw.get("number")
-    if not isinstance(number, (str, int)) or isinstance(number, bool) or not str(number).strip():
-        yield "number", "required: a non-empty string or integer"
-    elif "/" in str(number):
-        yield "number", "must not contain '/'"
+def _errors(raw: dict[str, Any], manifest: Manifest) -> Iterator[tuple[str, str]]:
+    yield from record_errors(raw)
     if raw.get("collection") not in (None, "", manifest.slug):
-        yield "collection", f"is {raw['collection']!r} but the folder is {manifest.slug!r}"
-    for name in _STRING_FIELDS:
-        if name in raw and not isinstance(raw[name], str):
-            yield name, "must be a string"
-    for name in _LIST_FIELDS:
-        value = raw.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            yield name, "must be a list of strings"
-    yield from _object_errors(raw, "date", _DATE_KEYS)
-    yield from _object_errors(raw, "archive", _ARCHIVE_KEYS)
-    yield from _date_errors(raw.get("date"))
-
-
-def _object_errors(raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    value = raw.get(name, {})
-    if not isinstance(value, dict):
-        yield name, "must be an object"
-        return
-    for key, item in value.items():
-        if key not in keys:
-            yield f"{name}.{key}", f"unknown key (known: {', '.join(keys)})"
-        elif not isinstance(item, str):
-            yield f"{name}.{key}", "must be a string"
-
-
-def _date_errors(value: Any) -> Iterator[tuple[str, str]]:
-    if not isinstance(value, dict):
-        return
-    for key in ("start", "end"):
-        text = value.get(key, "")
-        if isinstance(text, str) and text:
-            try:
-                date.fromisoformat(text)
-            except ValueError:
-                yield f"date.{key}", f"expected an ISO date YYYY-MM-DD, got {text!r}"
-    if bool(value.get("start")) != bool(value.get("end")):
-        yield "date", "start and end must both be given or both be empty"
-    elif value.get("start", "") > value.get("end", ""):
-        yield "date", "start is after end"
+        yield "collection", f"is {str(raw['collection'])[:40]!r} but the folder is {manifest.slug!r}"

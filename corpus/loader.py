@@ -12,9 +12,10 @@ from corpus.authority import Authority
 from corpus.enrich import enrich
 from corpus.errors import CorpusError
 from corpus.jsonl import Problem, read_documents
-from corpus.manifest import Manifest, load_manifest
+from corpus.manifest import Manifest, ManifestError, load_manifest
 from corpus.model import Document
 from corpus.parsers import get_parser
+from corpus.record_format import record_errors
 from corpus.versions import link_versions
 
 BUNDLED_ROOT = Path(__file__).resolve().parent / "collections"
@@ -34,6 +35,15 @@ class Corpus:
     @cached_property
     def by_id(self) -> dict[str, Document]:
         return {doc.id: doc for doc in self.documents}
+
+    @property
+    def skipped(self) -> str:
+        """What loading left out, in words ("3 records and 1 collection"); "" when nothing was."""
+        records = len({(p.file, p.skips) for p in self.problems if p.skips not in ("", "collection")})
+        collections = len({p.file for p in self.problems if p.skips == "collection"})
+        parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((records, "record"),
+                                                                      (collections, "collection")) if n]
+        return " and ".join(parts)
 
     def corpus_hash(self) -> str:
         """Changes whenever any record changes, so an index can tell it is out of date."""
@@ -76,8 +86,9 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
     for folder in sorted(p for p in path.iterdir() if (p / MANIFEST).is_file()):
         try:
             manifest = load_manifest(folder / MANIFEST)
-        except CorpusError as exc:
-            problems.append(Problem(str(folder / MANIFEST), 0, "", exc.message))
+        except ManifestError as exc:
+            message = exc.message.removeprefix(f"{folder / MANIFEST}: ").removeprefix(f"{exc.field}: ")
+            problems.append(Problem(str(folder / MANIFEST), 0, exc.field, message, "collection"))
             continue
         manifests.append(manifest)
         docs, found = _read_collection(manifest)
@@ -103,9 +114,43 @@ def _read_collection(manifest: Manifest) -> tuple[list[Document], list[Problem]]
     source = folder / (manifest.source or "source.txt")
     try:
         text = source.read_text(encoding="utf-8")
-        return _corrected(get_parser(manifest.parser)(text, manifest), manifest)
-    except (OSError, UnicodeDecodeError, CorpusError) as exc:
-        return [], [Problem(str(source), 0, "", f"cannot parse: {exc}")]
+    except UnicodeDecodeError as exc:
+        line = _line_of(source.read_bytes(), exc.start)
+        return [], [Problem(str(source), line, "", f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+                                                   "the collection is skipped", "collection")]
+    except OSError as exc:
+        return [], [Problem(str(source), 0, "", f"cannot read: {exc.strerror or exc}; the collection is skipped",
+                            "collection")]
+    try:
+        parsed = get_parser(manifest.parser)(text, manifest)
+    except Exception as exc:  # a parser meeting text it was not written for: skip the collection, say why
+        return [], [Problem(str(source), 0, "", f"the {manifest.parser} parser failed "
+                                                f"({type(exc).__name__}: {str(exc)[:200]}); the collection is skipped",
+                            "collection")]
+    corrected, problems = _corrected(parsed, manifest)
+    kept, invalid = _valid_records(corrected, str(source))
+    return kept, problems + invalid
+
+
+def _valid_records(documents: list[Document], source: str) -> tuple[list[Document], list[Problem]]:
+    """A parser's records held to the record format like an archivist's; a bad one is reported and skipped."""
+    kept, problems, seen = [], [], set()
+    for doc in documents:
+        errors = list(record_errors(doc.to_dict()))
+        if not errors and doc.id in seen:
+            errors = [("number", "used by an earlier record; this one is skipped")]
+        for name, message in errors:
+            problems.append(Problem(source, 0, name, f"{message} (document {doc.number[:40]!r})",
+                                    f"document {doc.number[:40]}"))
+        if not errors:
+            seen.add(doc.id)
+            kept.append(doc)
+    return kept, problems
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _corrected(documents: list[Document], manifest: Manifest) -> tuple[list[Document], list[Problem]]:
@@ -119,5 +164,6 @@ def _corrected(documents: list[Document], manifest: Manifest) -> tuple[list[Docu
 
 
 def _number_key(number: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in number if ch.isdigit())
+    """Numeric order of document numbers ("9" before "10a"); numbers are validated short digit strings."""
+    digits = "".join(ch for ch in number if ch.isascii() and ch.isdigit())[:18]
     return (int(digits) if digits else 0, number)

@@ -47,15 +47,18 @@ def _load(corpus_dir):
 @click.command("reindex")
 @click.option("--incremental", is_flag=True, help="Only add, update and delete documents whose content changed.")
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index is present and up to date.")
+@click.option("--strict", is_flag=True, help="Fail, indexing nothing, when any record or collection is skipped "
+                                             "(for CI).")
 @_common
 @_user_errors
-def reindex(incremental: bool, if_stale: bool, index_dir: str | None, corpus_dir: str | None) -> None:
+def reindex(incremental: bool, if_stale: bool, strict: bool, index_dir: str | None, corpus_dir: str | None) -> None:
     """Rebuild the index into a new generation and switch to it atomically."""
     from index.build import build_full, build_incremental
     from index.status import index_status, needs_build
 
     root = index_root(index_dir)
     corpus = _load(corpus_dir)
+    _report_skipped(corpus, strict)
     if if_stale and not needs_build(index_status(root, corpus)):
         click.echo(f"index at {root} is up to date")
         return
@@ -71,6 +74,19 @@ def reindex(incremental: bool, if_stale: bool, index_dir: str | None, corpus_dir
         + (f" ({summary.added} added, {summary.updated} updated, {summary.deleted} deleted)"
            if summary.mode == "incremental" else "")
     )
+
+
+def _report_skipped(corpus, strict: bool) -> None:
+    """Say what is wrong with the corpus and what was left out, one problem a line; with --strict, stop there."""
+    if not corpus.problems:
+        return
+    for problem in corpus.problems:
+        click.echo(f"corpus: {problem}", err=True)
+    what = f"skipped {corpus.skipped}" if corpus.skipped else f"{len(corpus.problems)} corpus problem(s)"
+    if strict:
+        raise click.ClickException(f"{what}; nothing was indexed (--strict)")
+    if corpus.skipped:
+        click.echo(f"{what} (listed above); the rest is indexed", err=True)
 
 
 def _write_failure(exc: OSError, root: Path) -> str:

@@ -53,19 +53,21 @@ def test_bad_lines_are_reported_and_good_ones_kept(tmp_path):
     where = {(p.line, p.field) for p in corpus.problems}
     assert (2, "") in where
     assert (3, "number") in where
-    assert (4, "senders") in where
+    assert (4, "senders[2]") in where  # the second name is the one that is not a string
     assert (5, "date.start") in where
     assert all(p.file == str(folder / "documents.jsonl") for p in corpus.problems)
     text = "\n".join(str(p) for p in corpus.problems)
     assert "documents.jsonl:3: number: required" in text
 
 
-def test_check_fails_on_problems_and_collisions(tmp_path):
-    _write_collection(tmp_path, [_good(1), _good(1), "[]"])
-    report = check_corpus(load_corpus(tmp_path))
+def test_check_fails_on_problems_and_a_reused_number_keeps_the_first_record(tmp_path):
+    _write_collection(tmp_path, [_good(1), _good(1, title="Second"), "[]"])
+    corpus = load_corpus(tmp_path)
+    assert [d.title for d in corpus.documents] == ["Letter 1"]
+    report = check_corpus(corpus)
     assert not report.ok
     rendered = report.render()
-    assert "my-letters/1: id used by 2 records" in rendered
+    assert "documents.jsonl:2: number: 1 is already used on line 1" in rendered
     assert "must be a JSON object" in rendered
 
 
