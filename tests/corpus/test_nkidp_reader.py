@@ -202,14 +202,6 @@ def test_languages_and_translators(by_number):
     assert not by_number[99].body.rstrip().endswith("Translated by Maya Latynski")
 
 
-def test_parse_is_quick():
-    import time
-
-    started = time.perf_counter()
-    parse(TEXT, load_manifest(FOLDER / "collection.toml"))
-    assert time.perf_counter() - started < 2.0  # generous bound for a loaded CI machine; typically ~0.3 s
-
-
 def test_body_signatory_reads_the_signature_not_the_clerk():
     from corpus.parsers.nkidp_reader import body_signatory
 
