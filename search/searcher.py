@@ -528,27 +528,37 @@ def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str, ranks: dict
 def _results(snapshot: Snapshot, match: dict, selected: np.ndarray, request: SearchRequest):
     """(every selected docnum in result order, one representative per version group in that order)."""
     sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
-    ranks = {"title": snapshot.title_rank} if sort == "title" else \
+    ranks = {"title": snapshot.title_rank(np.flatnonzero(selected))} if sort == "title" else \
         {"collection": snapshot.collection_rank} if sort == "collection" else None
     ordered = _order(selected, match["score"], snapshot.columns, sort, ranks)
-    heads = representatives(ordered, snapshot.groups, snapshot.version_rank)
+    heads = representatives(ordered, snapshot.groups, snapshot.version_rank, snapshot.has_versions)
     if ranks:  # sorted by title or by number: a group stands where the document shown for it sorts
         heads = heads[np.argsort(ranks[sort][heads], kind="stable")]
     return ordered, heads
 
 
-def representatives(ordered: np.ndarray, groups: np.ndarray, rank: np.ndarray) -> np.ndarray:
+def representatives(ordered: np.ndarray, groups: np.ndarray, rank: np.ndarray,
+                    shared: np.ndarray | None = None) -> np.ndarray:
     """One docnum per version group, where the group's best-placed member stands in `ordered`; the one shown
-    is the group's preferred matching member (lowest `rank`), whichever member placed it there."""
+    is the group's preferred matching member (lowest `rank`), whichever member placed it there. `shared` marks
+    the docnums that have versions at all, so only those are ranked (the rest stand for themselves)."""
     if len(ordered) == 0:
         return ordered
-    group_of = groups[ordered]
-    _, first = np.unique(group_of, return_index=True)  # groups ascending, with their first position
-    preferred = np.lexsort((rank[ordered], group_of))  # groups ascending, preferred member first
-    sorted_groups = group_of[preferred]
+    _, first = np.unique(groups[ordered], return_index=True)
+    heads = ordered[np.sort(first)]
+    in_groups = np.ones(len(ordered), dtype=bool) if shared is None else shared[ordered]
+    if not in_groups.any():
+        return heads
+    members = ordered[in_groups]
+    member_groups = groups[members]
+    preferred = np.lexsort((rank[members], member_groups))  # groups ascending, preferred member first
+    sorted_groups = member_groups[preferred]
     starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    chosen = ordered[preferred[starts]]  # aligned with `first`
-    return chosen[np.argsort(first, kind="stable")]
+    choice = np.empty(len(groups), dtype=ordered.dtype)
+    choice[sorted_groups[starts]] = members[preferred[starts]]
+    swap = in_groups[np.sort(first)]
+    heads[swap] = choice[groups[heads[swap]]]
+    return heads
 
 
 def grouped_order(ordered: np.ndarray, heads: np.ndarray, groups: np.ndarray) -> np.ndarray:

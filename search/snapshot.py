@@ -52,6 +52,9 @@ class Snapshot:
         self.authority = authority_of(self.analyzer)
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = SpanCache()
+        self._title_keys = np.full(self.size, "", dtype=object)  # folded titles, read when first sorted by
+        self._title_known = np.zeros(self.size, dtype=np.int8)
+        self._title_lock = threading.Lock()
         self._expansions: OrderedDict = OrderedDict()
         self._cut: dict = {}  # expansion key -> how many terms matched, for expansions that were cut
 
@@ -74,21 +77,35 @@ class Snapshot:
         """Which version stands for its group in results: the fullest text (longest body as the index measures
         it), then the smallest id. A property of the document, not of the search, so a group shows the same
         representative for every search that matches it."""
-        ids = np.array(self.columns.ids, dtype=object)
-        order = np.lexsort((ids, -self.postings.lengths("body")))
+        order = np.lexsort((self._ids, -self.postings.lengths("body")))
         rank = np.empty(self.size, dtype=np.int64)
         rank[order] = np.arange(self.size, dtype=np.int64)
         return rank
 
     @cached_property
-    def title_rank(self) -> np.ndarray:
-        """Every docnum's place in title order (folded, so case and diacritics do not sort apart), for
-        `sort=title`; read from the stored titles once per generation, when a search first asks for it."""
-        titles = [""] * self.size
-        for docnum in range(self.size):
-            if self.columns.live[docnum]:
-                titles[docnum] = fold(self.searcher.stored_fields(docnum).get("title", "") or "")
-        return _rank(np.array(titles, dtype=object), np.array(self.columns.ids, dtype=object))
+    def has_versions(self) -> np.ndarray:
+        """Docnums whose version group has other members (the only ones a representative is chosen among)."""
+        groups = self.groups
+        return np.bincount(groups, minlength=self.size)[groups] > 1
+
+    def title_rank(self, docnums: np.ndarray) -> np.ndarray:
+        """Places in title order (folded, so case and diacritics do not sort apart; ties by id) of `docnums`,
+        as an array over all docnums (others 0), for `sort=title`. Titles are read from stored fields the first
+        time a document is sorted by title in this generation (about 0.3 ms each), then kept."""
+        with self._title_lock:
+            missing = docnums[self._title_known[docnums] == 0]
+            for docnum in missing.tolist():
+                self._title_keys[docnum] = fold(self.searcher.stored_fields(docnum).get("title", "") or "")
+            self._title_known[missing] = 1
+            keys = self._title_keys[docnums]
+        order = np.lexsort((self._ids[docnums], keys))
+        rank = np.zeros(self.size, dtype=np.int64)
+        rank[docnums[order]] = np.arange(len(docnums), dtype=np.int64)
+        return rank
+
+    @cached_property
+    def _ids(self) -> np.ndarray:
+        return np.array(self.columns.ids, dtype=object)
 
     @cached_property
     def collection_rank(self) -> np.ndarray:
@@ -216,14 +233,6 @@ class SpanCache(OrderedDict):
             super().__setitem__(key, value)
             if len(self) > self.LIMIT:
                 self.popitem(last=False)
-
-
-def _rank(*keys_last_first: np.ndarray) -> np.ndarray:
-    """Each position's rank when sorted by the keys (the first key given sorts first)."""
-    order = np.lexsort(tuple(reversed(keys_last_first)))
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order), dtype=np.int64)
-    return rank
 
 
 def _collection_key(doc_id: str) -> tuple:

@@ -277,3 +277,26 @@ def test_new_pages_escape_hostile_records(client, path):
 ])
 def test_bad_input_gets_a_clear_status(client, path, status):
     assert client.get(path).status_code == status
+
+
+def test_a_groups_representative_is_the_same_whatever_the_search(client):
+    shown = set()
+    for query in ("", "q=Stalin", "q=Zhou+Enlai", "q=divisions", "sort=date_desc", "type=telegram"):
+        hits = client.get(f"/api/search?{query}&per_page=100").get_json()["hits"]
+        group = [h["id"] for h in hits if h["id"] == "nkidp-reader/16"
+                 or "nkidp-reader/16" in {v["id"] for v in h["versions"]}]
+        shown.update(group)
+    assert len(shown) == 1
+
+
+@pytest.mark.parametrize("sort", ["title", "collection"])
+def test_sort_by_title_and_by_collection_number(client, sort):
+    from corpus.authority import fold
+
+    hits = client.get(f"/api/search?sort={sort}&per_page=100&collection=nkidp-reader").get_json()["hits"]
+    if sort == "title":
+        titles = [fold(h["title"]) for h in hits]
+        assert titles == sorted(titles)
+    else:
+        numbers = [int(h["number"]) for h in hits]
+        assert numbers == sorted(numbers) and numbers[:3] == [1, 2, 3]
