@@ -90,6 +90,10 @@ def markdown(results: dict) -> str:
         "",
         _build_table(results["sizes"]),
         "",
+        "## Loading the corpus",
+        "",
+        _load_table(results["sizes"]),
+        "",
         "## Query latency in process (ms; cache emptied before each search)",
     ]
     for run in results["sizes"]:
@@ -102,6 +106,19 @@ def markdown(results: dict) -> str:
 
 
 P95_TARGET_MS = {10_000: 50, 100_000: 150}
+
+
+def _load_table(runs: list[dict]) -> str:
+    """`load_corpus` (read, validate, enrich, link versions) of the scaled corpus split into collections."""
+    lines = ["| documents | collections | load (s) | version linking alone (s) |", "|---:|---:|---:|---:|"]
+    for run in runs:
+        load = run.get("corpus_load", {})
+        if "load_s" in load:
+            lines.append(f"| {run['documents']:,} | {load['collections']} | {load['load_s']:.2f} | "
+                         f"{load['link_versions_s']:.2f} |")
+        else:
+            lines.append(f"| {run['documents']:,} | – | not measured: {load.get('not_measured', '–')} | |")
+    return "\n".join(lines)
 
 
 def _targets(runs: list[dict]) -> str:

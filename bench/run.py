@@ -85,6 +85,7 @@ def bench_size(n: int, seed: int, settings: Settings) -> dict:
     kw_root, fts_path = folder / "kwarchive", folder / "fts5.sqlite"
     shutil.rmtree(kw_root, ignore_errors=True)
     run = _runner(folder, settings)
+    outcome["corpus_load"] = run("kw-load", folder / "corpus", docs=docs_path)
     outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path)
     outcome["fts5_build"] = run("fts-reindex", fts_path, docs=docs_path)
     outcome["fts5_search"] = run("fts-search", fts_path)

@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 from bench import engine, http_load, peer
-from bench.generate import read_jsonl
+from dataclasses import replace
+
+from bench.generate import read_jsonl, write_jsonl
 from bench.queries import by_class, query_mix
 
 REPO = Path(__file__).resolve().parent.parent
+LOAD_COLLECTIONS = 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +46,34 @@ def _kw_profile(args) -> dict:
     return {"class": args.query_class, "profile": engine.profile_class(args.target, members)}
 
 
+def _kw_load(args) -> dict:
+    """`load_corpus` of the scaled corpus written as an archivist would (a manifest and a documents.jsonl per
+    collection), in LOAD_COLLECTIONS collections so that version linking compares across collections."""
+    import shutil
+    import time
+
+    from corpus.loader import load_corpus
+    from corpus.versions import link_versions
+
+    documents = read_jsonl(args.docs)
+    shutil.rmtree(args.target, ignore_errors=True)
+    for slot in range(LOAD_COLLECTIONS):
+        slug = f"bench-{slot + 1}"
+        folder = args.target / slug
+        folder.mkdir(parents=True)
+        (folder / "collection.toml").write_text(f'slug = "{slug}"\ntitle = "Bench {slot + 1}"\ncitation = "bench"\n',
+                                                encoding="utf-8")
+        write_jsonl([replace(doc, id="", collection="") for doc in documents[slot::LOAD_COLLECTIONS]],
+                    folder / "documents.jsonl")
+    started = time.perf_counter()
+    corpus = load_corpus(args.target)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    link_versions(corpus.documents)
+    return {"documents": len(corpus.documents), "collections": LOAD_COLLECTIONS, "load_s": round(load_s, 2),
+            "link_versions_s": round(time.perf_counter() - started, 2), "problems": len(corpus.problems)}
+
+
 def _fts_reindex(args) -> dict:
     return peer.reindex(read_jsonl(args.docs), args.target)
 
@@ -57,6 +88,7 @@ def _http(args) -> dict:
 
 STAGES = {
     "kw-reindex": _kw_reindex,
+    "kw-load": _kw_load,
     "kw-search": _kw_search,
     "kw-profile": _kw_profile,
     "fts-reindex": _fts_reindex,

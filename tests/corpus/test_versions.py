@@ -1,4 +1,10 @@
 """Version linking: copies of one document across collections point at each other, and nothing else does."""
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from corpus import versions
 from corpus.model import DateRange, Document
 from corpus.versions import link_versions
 
@@ -98,3 +104,33 @@ def test_undated_and_month_dated_documents_are_never_linked():
     month = Document(id="b/1", collection="b", number="1", senders=("Joseph Stalin",), recipients=("Mao Zedong",),
                      date=DateRange("1951-06-01", "1951-06-30", "June 1951", "month"))
     assert all(v == () for v in _versions([undated, month]).values())
+
+
+def _every_pair(profiles):
+    """The reference: compare every pair within the date window (what linking did before it was blocked)."""
+    ordered = sorted(profiles, key=lambda p: (p.day, p.doc_id))
+    pairs = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if (b.day - a.day).days > versions.MAX_DAYS_APART:
+                break
+            score = versions._match(a, b)
+            if score is not None:
+                pairs.append((score, *sorted((a.doc_id, b.doc_id))))
+    return sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blocked_linking_finds_exactly_the_pairs_that_comparing_every_pair_finds(seed):
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(rng.choice((40, 80, 300)))]
+    people = ["Stalin", "Mao", "Kim", "Zhou", "Roshchin"]
+    profiles = []
+    for n in range(250):
+        text = frozenset(rng.sample(vocabulary, rng.choice((0, 5, 14, 15, 20, 30))))
+        profiles.append(versions._Profile(
+            doc_id=f"c{n % 3}/{n}", collection=f"c{n % 3}", day=date(1950, 6, 1) + timedelta(days=rng.randint(0, 12)),
+            senders=frozenset(rng.sample(people, rng.randint(0, 2))),
+            addressees=frozenset(rng.sample(people, rng.randint(0, 2))),
+            title_words=frozenset(rng.sample(vocabulary, 3)), text_words=text))
+    assert versions._scored_pairs(profiles) == _every_pair(profiles)
