@@ -23,8 +23,10 @@ from corpus.errors import IndexUnavailable
 from corpus.loader import record_hash
 from index.analysis import analysis_fingerprint
 from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns, segment_starts
-from index.generations import (META, Generation, build_lock, directory_size, live_generation, next_generation,
-                               publish, remove_stale)
+from index import integrity
+from index.generations import (META, Generation, build_lock, check_files, directory_size, live_generation,
+                               next_generation, publish, remove_stale)
+from index.workers import die_with_parent
 from index.storage import open_whoosh
 from index.schema import document_fields, make_schema
 from index.whoosh_private import FastSegmentWriter
@@ -61,19 +63,28 @@ def build_full(corpus, root: Path | str, progress: Progress | None = None, *, pr
         return _full(corpus, root, progress, procs)
 
 
-def build_incremental(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
+def build_incremental(corpus, root: Path | str, progress: Progress | None = None, *,
+                      procs: int | None = None) -> BuildSummary:
     """Re-index only changed, new and removed documents; falls back to a full build when there is no usable
-    live generation, its columns are unreadable or older, or the analysis (the authority's forms) changed."""
+    live generation (missing, damaged, built without checksums), its columns are unreadable or older, or the
+    analysis (the authority's forms) changed."""
     root = Path(root)
     with build_lock(root):
         remove_stale(root)
-        live = live_generation(root)
-        if live is None or live.meta.get("analysis") != analysis_fingerprint(corpus.authority):
-            return _full(corpus, root, progress, _default_procs(corpus))
+        try:
+            live = live_generation(root)
+            if live is not None:
+                check_files(live)
+        except IndexUnavailable:
+            live = None
+        full_procs = procs or _default_procs(corpus)
+        if (live is None or live.meta.get("analysis") != analysis_fingerprint(corpus.authority)
+                or integrity.FILES not in live.meta):
+            return _full(corpus, root, progress, full_procs)
         try:
             previous = load_columns(live.path)
         except IndexUnavailable:  # unreadable or older columns: nothing to carry over
-            return _full(corpus, root, progress, _default_procs(corpus))
+            return _full(corpus, root, progress, full_procs)
         return _incremental(corpus, root, live, previous, progress)
 
 
@@ -128,7 +139,7 @@ def _write_parallel(index, documents, procs: int, progress: Progress | None):
     results = context.Queue()
     share = -(-len(documents) // procs)
     workers = [context.Process(target=_segment_worker, args=(index, documents[i * share:(i + 1) * share], i,
-                                                               results), daemon=True)
+                                                               results, os.getpid()), daemon=True)
                for i in range(procs) if documents[i * share:(i + 1) * share]]
     for worker in workers:
         worker.start()
@@ -163,7 +174,8 @@ def _collect(results, workers, total: int, progress: Progress | None):
     return [segments[slot] for slot in sorted(segments)], hashes
 
 
-def _segment_worker(index, documents, slot: int, results) -> None:
+def _segment_worker(index, documents, slot: int, results, parent: int) -> None:
+    die_with_parent(parent)
     try:
         writer = FastSegmentWriter(index, limitmb=LIMIT_MB, lock=False)
         reported = [0]
@@ -205,7 +217,8 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
             writer.cancel()
             raise
         writer.commit()
-        generation = _seal(corpus, root, number, tmp, index, hashes, "incremental", started, kept)
+        generation = _seal(corpus, root, number, tmp, index, hashes, "incremental", started, kept,
+                           checksums=live.meta[integrity.FILES])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -217,7 +230,7 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
 def _link_index_files(source: Path, target: Path) -> None:
     """Hard-link the Whoosh files of a generation (copy where links are impossible); not its own metadata."""
     for path in source.iterdir():
-        if path.name in (META, ARRAYS, TABLES) or not path.is_file() or "WRITELOCK" in path.name:
+        if path.name in (META, ARRAYS, TABLES, integrity.SIGNATURES) or not path.is_file() or "WRITELOCK" in path.name:
             continue
         try:
             os.link(path, target / path.name)
@@ -226,8 +239,9 @@ def _link_index_files(source: Path, target: Path) -> None:
 
 
 def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, started: float,
-          kept: tuple = (None, None)) -> Generation:
-    """Write the columns (reusing `kept` = (previous columns, their segment starts)) and publish."""
+          kept: tuple = (None, None), checksums: dict | None = None) -> Generation:
+    """Write the columns (reusing `kept` = (previous columns, their segment starts)), record every file's
+    checksum (reusing `checksums` for files linked from the verified live generation) and publish."""
     with index.reader() as reader:
         documents = reader.doc_count()
         columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes, *kept)
@@ -240,7 +254,9 @@ def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, 
         "analysis": analysis_fingerprint(corpus.authority),
         "mode": mode,
         "seconds": round(time.perf_counter() - started, 3),
+        integrity.FILES: integrity.record(tmp, checksums),
     }
+    integrity.write_signatures(tmp, meta[integrity.FILES])  # renaming the directory keeps its files' signatures
     return publish(root, number, tmp, meta)
 
 

@@ -49,9 +49,12 @@ def _load(corpus_dir):
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index is present and up to date.")
 @click.option("--strict", is_flag=True, help="Fail, indexing nothing, when any record or collection is skipped "
                                              "(for CI).")
+@click.option("--procs", type=click.IntRange(1, 64), default=None,
+              help="Index in this many processes (default: every core from 5,000 documents, else one).")
 @_common
 @_user_errors
-def reindex(incremental: bool, if_stale: bool, strict: bool, index_dir: str | None, corpus_dir: str | None) -> None:
+def reindex(incremental: bool, if_stale: bool, strict: bool, procs: int | None, index_dir: str | None,
+            corpus_dir: str | None) -> None:
     """Rebuild the index into a new generation and switch to it atomically."""
     from index.build import build_full, build_incremental
     from index.status import index_status, needs_build
@@ -62,10 +65,12 @@ def reindex(incremental: bool, if_stale: bool, strict: bool, index_dir: str | No
     if if_stale and not needs_build(index_status(root, corpus)):
         click.echo(f"index at {root} is up to date")
         return
-    build = build_incremental if incremental else build_full
     try:
         with _ProgressReporter() as progress:
-            summary = build(corpus, root, progress)
+            if incremental:
+                summary = build_incremental(corpus, root, progress, procs=procs)
+            else:
+                summary = build_full(corpus, root, progress, procs=procs)
     except OSError as exc:
         raise click.ClickException(_write_failure(exc, root)) from exc
     click.echo(
@@ -120,6 +125,52 @@ def status(index_dir: str | None, corpus_dir: str | None) -> None:
         click.echo(line)
     if not result.usable:
         sys.exit(1)
+
+
+@index_group.command("verify")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False),
+              help="Index root (default KWARCHIVE_INDEX or var/index).")
+@_user_errors
+def verify(index_dir: str | None) -> None:
+    """Read every file of the live generation and compare it with the checksums recorded when it was built."""
+    from index import integrity
+    from index.generations import check_files, live_generation
+
+    root = index_root(index_dir)
+    live = live_generation(root)
+    if live is None:
+        raise click.ClickException(f"no index at {root}; run `kwarchive reindex`")
+    files = live.meta.get(integrity.FILES)
+    if files is None:
+        raise click.ClickException(f"generation {live.number} was built without checksums; run `kwarchive reindex`")
+    started = time.perf_counter()
+    check_files(live, full=True)
+    size = sum(entry["size"] for entry in files.values())
+    click.echo(f"generation {live.number}: {len(files)} files, {size / 1e6:.1f} MB match their checksums "
+               f"({time.perf_counter() - started:.1f} s)")
+
+
+@index_group.command("repair")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False),
+              help="Index root (default KWARCHIVE_INDEX or var/index).")
+@_user_errors
+def repair(index_dir: str | None) -> None:
+    """Point CURRENT back at the newest intact generation when the live one is missing or damaged."""
+    from index.generations import build_lock, last_good_generation, point_current_at
+    from index.status import index_status
+
+    root = index_root(index_dir)
+    with build_lock(root):
+        status = index_status(root)
+        if status.usable:
+            click.echo(f"generation {status.generation} is live and intact; nothing to repair")
+            return
+        good = last_good_generation(root, full=True)
+        if good is None:
+            raise click.ClickException(f"{status.error}; no intact generation to go back to: run `kwarchive reindex`")
+        point_current_at(root, good.name)
+    click.echo(f"was: {status.error}\nCURRENT now names generation {good.number} ({good.meta.get('documents')} "
+               f"documents, built at {good.meta.get('built_at')}); run `kwarchive reindex` to bring it up to date")
 
 
 def register(group: click.Group) -> None:

@@ -4,7 +4,8 @@
     root/gen-6/         the previous generation, kept so readers that opened it a moment ago keep working
     root/gen-7/         Whoosh files + generation.json + columns.npz/json
     root/gen-8.tmp/     a build in progress (or killed): never referenced, removed by the next build
-    root/.lock          flock held by the running reindex, with its pid
+    root/.lock          flock held by the running reindex, with its pid (never by its forked workers, so the
+                        kernel frees it the moment that reindex dies, however it dies)
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus.errors import IndexUnavailable, KwarchiveError
+from index import integrity
+from index.columns import load_columns
 from index.storage import open_whoosh
 
 CURRENT = "CURRENT"
@@ -28,6 +31,7 @@ LOCK = ".lock"
 META = "generation.json"
 _GEN = re.compile(r"^gen-(\d+)$")
 _TMP = re.compile(r"^gen-(\d+)\.tmp$")
+_held_locks: set[int] = set()  # build-lock descriptors this process holds, closed in any child it forks
 
 
 class ReindexLocked(KwarchiveError):
@@ -70,13 +74,62 @@ def live_generation(root: Path | str) -> Generation | None:
 
 
 def open_generation(generation: Generation):
-    """Open and probe one generation (a reader is opened once, so missing or damaged segments show now)."""
+    """Open and probe one generation: its files checked against the checksums recorded at build (see
+    `index/integrity.py` for the cost), then a reader opened once, so missing or damaged segments show now."""
+    check_files(generation)
     try:
         index = open_whoosh(generation.path)
         index.reader().close()
         return index
     except Exception as exc:  # Whoosh raises many kinds (EmptyIndexError, pickle, OSError) for a damaged index
         raise IndexUnavailable(f"index generation {generation.name} cannot be opened: {exc}") from exc
+
+
+def check_files(generation: Generation, *, full: bool = False, trusted: dict | None = None) -> None:
+    """IndexUnavailable naming the damage when the generation's files differ from the ones built."""
+    problem = integrity.damage(generation.path, generation.meta.get(integrity.FILES), full=full, trusted=trusted)
+    if problem:
+        raise IndexUnavailable(f"index generation {generation.name} is damaged: {problem}; run `kwarchive reindex`")
+
+
+def finished_generations(root: Path | str) -> list[Generation]:
+    """Every finished generation with readable metadata, newest first (whatever CURRENT says)."""
+    found = []
+    for path in Path(root).iterdir():
+        match = _GEN.match(path.name)
+        if not match:
+            continue
+        try:
+            meta = json.loads((path / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict):
+            found.append(Generation(int(match.group(1)), path, meta))
+    return sorted(found, key=lambda g: g.number, reverse=True)
+
+
+def last_good_generation(root: Path | str, *, full: bool = False) -> Generation | None:
+    """The newest generation that opens and whose files match their checksums (`full`: every byte read)."""
+    for generation in finished_generations(root):
+        try:
+            check_files(generation, full=full)
+            open_generation(generation)
+            load_columns(generation.path)
+        except IndexUnavailable:
+            continue
+        return generation
+    return None
+
+
+def point_current_at(root: Path, name: str) -> None:
+    """Switch CURRENT to `name` atomically and durably."""
+    pointer = root / f"{CURRENT}.tmp"
+    with open(pointer, "w", encoding="utf-8") as out:
+        out.write(name + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(pointer, root / CURRENT)
+    _fsync_dir(root)
 
 
 def open_live_index(root: Path | str):
@@ -88,9 +141,15 @@ def open_live_index(root: Path | str):
 
 
 def next_generation(root: Path) -> tuple[int, Path]:
-    """A fresh numbered temporary directory for a build (numbers never reused while their dirs exist)."""
+    """A fresh numbered temporary directory for a build (numbers never reused while their dirs exist or CURRENT
+    names them)."""
     numbers = [int(m.group(1)) for p in root.iterdir() if (m := _GEN.match(p.name) or _TMP.match(p.name))]
-    number = max(numbers, default=0) + 1
+    # A deleted live generation's number is not reused either: a server still holding it open must see a change.
+    try:
+        pointed = _GEN.match((root / CURRENT).read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        pointed = None
+    number = max(numbers + ([int(pointed.group(1))] if pointed else []), default=0) + 1
     path = root / f"{generation_name(number)}.tmp"
     path.mkdir()
     return number, path
@@ -102,13 +161,7 @@ def publish(root: Path, number: int, tmp_path: Path, meta: dict) -> Generation:
     _fsync_dir(tmp_path)
     final = root / generation_name(number)
     os.replace(tmp_path, final)
-    pointer = root / f"{CURRENT}.tmp"
-    with open(pointer, "w", encoding="utf-8") as out:
-        out.write(final.name + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(pointer, root / CURRENT)
-    _fsync_dir(root)
+    point_current_at(root, final.name)
     remove_stale(root, keep_previous=True)
     return Generation(number, final, meta)
 
@@ -116,9 +169,13 @@ def publish(root: Path, number: int, tmp_path: Path, meta: dict) -> Generation:
 def remove_stale(root: Path, keep_previous: bool = True) -> list[str]:
     """Remove unfinished builds and every generation older than the live one's predecessor.
 
-    Call only while holding the build lock: a `.tmp` directory then belongs to a dead build.
+    Call only while holding the build lock: a `.tmp` directory then belongs to a dead build. While CURRENT is
+    broken no finished generation is removed: one of them may be the last good one `index repair` goes back to.
     """
-    live = live_generation(root)
+    try:
+        live = live_generation(root)
+    except IndexUnavailable:
+        live = None
     live_number = live.number if live else None
     finished = sorted(int(m.group(1)) for p in root.iterdir() if (m := _GEN.match(p.name)))
     older = [n for n in finished if live_number is not None and n < live_number]
@@ -134,7 +191,12 @@ def remove_stale(root: Path, keep_previous: bool = True) -> list[str]:
 
 @contextmanager
 def build_lock(root: Path):
-    """Exclusive, non-blocking lock on the index root; ReindexLocked names the holder's pid."""
+    """Exclusive, non-blocking lock on the index root; ReindexLocked names the holder's pid.
+
+    An flock belongs to the open file, which forked children share: so the descriptor is closed in every child
+    (see `_close_held_locks`), and the lock lives exactly as long as the process that took it — a SIGKILLed
+    reindex frees it at once, whatever its workers are doing.
+    """
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -143,13 +205,46 @@ def build_lock(root: Path):
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise ReindexLocked(f"another reindex is running (pid {holder})") from None
+            raise ReindexLocked(_holder_message(fd)) from None
+        _held_locks.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
+        _held_locks.discard(fd)
         os.close(fd)
+
+
+def _holder_message(fd: int) -> str:
+    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    if holder.isdigit() and not _alive(int(holder)):
+        # Only a process forked by an older kwarchive can hold the lock of a dead reindex.
+        return (f"the index is locked by leftover processes of a reindex that died (pid {holder}); "
+                "stop them (they are `kwarchive reindex` processes) and run it again")
+    return f"another reindex is running (pid {holder or 'unknown'})"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _close_held_locks() -> None:
+    """In a forked child: drop the parent's build-lock descriptors (closing a copy never unlocks the parent's)."""
+    for fd in list(_held_locks):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def directory_size(path: Path) -> int:

@@ -68,13 +68,20 @@ class Searcher:
             raise IndexUnavailable(f"no index at {self.index_root}; run `kwarchive reindex`")
         with self._lock:
             snapshot = self._snapshot
-            if snapshot is None or snapshot.generation.path != live.path:
-                fresh = Snapshot(live)
-                if snapshot is not None and not self._pins.get(id(snapshot)):
-                    snapshot.close()
-                self._snapshot, self._cache = fresh, OrderedDict()
-                snapshot = fresh
-            return snapshot
+            if snapshot is not None and snapshot.generation.path == live.path:
+                try:
+                    snapshot.ensure_intact()
+                except IndexUnavailable:  # its files changed under it: answer 503 until it is repaired
+                    self._snapshot, self._cache = None, OrderedDict()
+                    if not self._pins.get(id(snapshot)):
+                        snapshot.close()
+                    raise
+                return snapshot
+            fresh = Snapshot(live)
+            if snapshot is not None and not self._pins.get(id(snapshot)):
+                snapshot.close()
+            self._snapshot, self._cache = fresh, OrderedDict()
+            return fresh
 
     @contextmanager
     def pinned(self):

@@ -19,7 +19,8 @@ from index.columns import Columns, load_columns
 from corpus.authority import Authority, AuthorityEntry, fold
 from index.analysis import AuthorityFilter
 from index.facets import FACET_BY_FIELD, FACETS
-from index.generations import Generation, open_generation
+from index import integrity
+from index.generations import Generation, check_files, open_generation
 from search.facets import FacetColumn
 from search.postings import Postings
 EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
@@ -34,6 +35,7 @@ class Snapshot:
         self.generation = generation
         self._lock = threading.Lock()
         self.index = open_generation(generation)
+        self._file_signatures = integrity.signatures(generation.path, generation.meta.get(integrity.FILES))
         self.searcher = self.index.searcher()
         self.reader = self.searcher.reader()
         # The index files stay open while the snapshot lives (plain reads, see `open_whoosh`): closed with it,
@@ -60,6 +62,15 @@ class Snapshot:
 
     def close(self) -> None:
         self._finalizer()
+
+    def ensure_intact(self) -> None:
+        """IndexUnavailable when a file of this generation was changed since it was opened and no longer matches
+        its checksum; a `stat` per file when nothing changed (see `index/integrity.py`)."""
+        files = self.generation.meta.get(integrity.FILES)
+        now = integrity.signatures(self.generation.path, files)
+        if now != self._file_signatures:
+            check_files(self.generation, trusted=self._file_signatures)
+            self._file_signatures = now
 
     @cached_property
     def groups(self) -> np.ndarray:

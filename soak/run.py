@@ -1,9 +1,10 @@
 """The soak run: gunicorn with the project's config under load on loopback, then the same load while full and
 incremental reindexes switch generations, then while reindexes are SIGKILLed at random points; then ordinary
 searches timed among slow clients (64 trickling headers, 16 reading an export slowly) and among a trickle of
-costly queries, and staggered exports while reindexes switch generations.
+costly queries, and staggered exports while reindexes switch generations; last, reindexes of a corpus large
+enough for the build to fork index workers are SIGKILLed (their workers must die with them).
 
-    .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--workdir DIR]
+    .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--parallel-kills 4] [--workdir DIR]
 
 Ends with `soak: N requests, E errors, p99 X ms`; the exit status is non-zero on any error or problem.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from soak import hostile
 from soak import server as servers
-from soak.corpora import MARKER, MARKER_COLLECTION, Corpora, write_corpora
+from soak.corpora import MARKER, MARKER_COLLECTION, Corpora, write_corpora, write_generated
 from soak.load import Load, Sample, describe, realistic_url, summary
 from soak.reindex import kill_loop, reindex
 
@@ -115,6 +116,19 @@ class Run:
                 self.expected.setdefault(int(sample.generation), corpora.expected(corpora.plain))
         self.phase("kill loop", samples, time.monotonic() - started)
         self.check_generations(samples, "kill loop")
+
+    def parallel_kills(self) -> None:
+        """SIGKILL reindexes of a corpus large enough for the build to fork its index workers (no server: this
+        is about the workers dying with their parent and the lock being free for the next reindex)."""
+        from index.build import PARALLEL_FROM
+
+        size = max(self.args.parallel_documents, PARALLEL_FROM)
+        root = write_generated(self.workdir / "corpus-parallel", size)
+        self.log(f"kill loop (parallel build): {self.args.parallel_kills} reindexes of {size:,} documents "
+                 "SIGKILLed at random points")
+        problems = kill_loop(self.workdir / "index-parallel", root, self.args.parallel_kills, seed=self.args.seed,
+                             log=self.log)
+        self.problems += [f"parallel kill loop: {p}" for p in problems]
 
     def check_generations(self, samples: list[Sample], label: str) -> None:
         """Each answer's counts match the corpus of the generation it names: never a mix of two."""
@@ -244,6 +258,8 @@ class Run:
             self.costly_trickle(server)
             self.exports_during_reindex(server, corpora)
         self.check_server_log(self.workdir / "gunicorn.log")
+        if self.args.parallel_kills:
+            self.parallel_kills()
         for problem in self.problems:
             self.log(f"PROBLEM: {problem}")
         errors = sum(1 for s in self.samples if s.error)
@@ -258,6 +274,10 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--seconds", type=float, default=60, help="length of the load and reindex phases")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--kills", type=int, default=20, help="reindexes to SIGKILL")
+    parser.add_argument("--parallel-kills", type=int, default=4,
+                        help="reindexes of a parallel-sized corpus to SIGKILL (0: skip that phase)")
+    parser.add_argument("--parallel-documents", type=int, default=0,
+                        help="size of that corpus (at least the size from which the build forks workers)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="upper bound per phase")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
     parser.add_argument("--workdir", default=None, help="keep corpora, index and log here (default: a temp dir)")

@@ -144,7 +144,7 @@ def test_status_reports_missing_fresh_stale_and_corrupt(tmp_path):
     for segment in live_generation(tmp_path).path.glob("*.seg"):
         segment.unlink()
     corrupt = index_status(tmp_path, FixtureCorpus())
-    assert not corrupt.usable and "cannot be opened" in corrupt.error
+    assert not corrupt.usable and "is missing" in corrupt.error and "damaged" in corrupt.error
 
 
 def test_a_dangling_pointer_is_reported(tmp_path):

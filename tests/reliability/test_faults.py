@@ -2,7 +2,6 @@
 worker killed mid-request. The site keeps answering what it can, says plainly what is wrong, and loses nothing."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 
 from index.status import index_status
 from soak import server as servers
-from soak.corpora import BUNDLED, marker_documents
+from soak.corpora import BUNDLED, marker_documents, write_small_corpus
 from soak.load import Load, realistic_url
 from soak.reindex import kill_loop, leftovers, reindex, reindex_argv
 from web.app import create_app
@@ -41,13 +40,20 @@ def _break(root: Path, how: str) -> None:
             toc.write_bytes(toc.read_bytes()[:20])
     elif how == "columns corrupt":
         (generation / "columns.npz").write_bytes(b"not a numpy archive")
+    elif how in ("random bytes in a segment", "zeroed block in a segment"):
+        segment = max(generation.glob("*.seg"), key=lambda p: p.stat().st_size)
+        middle = segment.stat().st_size // 2
+        with open(segment, "r+b") as out:  # written in place, as a stray process or a failing tool would
+            out.seek(middle)
+            out.write(os.urandom(64) if how.startswith("random") else bytes(4096))
 
 
 # Whoosh leaves the file of a truncated TOC for the garbage collector; the answer is right, the warning is its own.
 LEAKS_A_FILE = pytest.mark.filterwarnings("ignore::ResourceWarning",
                                           "ignore::pytest.PytestUnraisableExceptionWarning")
 DAMAGE = ("missing", "pointer names garbage", "pointer names a deleted generation", "metadata gone",
-          "segments gone", pytest.param("toc truncated", marks=LEAKS_A_FILE), "columns corrupt")
+          "segments gone", pytest.param("toc truncated", marks=LEAKS_A_FILE), "columns corrupt",
+          "random bytes in a segment", "zeroed block in a segment")
 
 
 @pytest.mark.parametrize("how", DAMAGE)
@@ -76,24 +82,24 @@ def test_a_damaged_index_answers_503_while_the_rest_keeps_working(rel_index, tmp
     assert "no index" in status.output if how == "missing" else len(status.output.split("problem:")[1].strip()) > 10
 
 
-def _small_corpus(root: Path) -> Path:
-    """A corpus root holding one small collection, so that a reindex takes about a second."""
-    folder = root / "small"
-    folder.mkdir(parents=True)
-    (folder / "collection.toml").write_text(
-        'slug = "small"\ntitle = "Small"\ncitation = "tests"\neditor = ""\ntranslator = ""\nyear = "2026"\n'
-        'language = "en"\noriginal_languages = ["en"]\n', encoding="utf-8")
-    from dataclasses import replace
-
-    with open(folder / "documents.jsonl", "w", encoding="utf-8") as out:
-        for doc in marker_documents():
-            doc = replace(doc, id=f"small/{doc.number}", collection="small")
-            out.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
-    return root
+@pytest.mark.parametrize("how", ["random bytes in a segment", "zeroed block in a segment"])
+def test_damage_written_into_the_live_generation_while_serving_answers_503_with_the_reason(rel_index, tmp_path, how):
+    root = tmp_path / "index"
+    shutil.copytree(rel_index, root)
+    client = create_app({"INDEX": str(root), "TESTING": True}).test_client()
+    assert client.get("/api/search?q=Stalin").status_code == 200  # the generation is open, its answer cached
+    _break(root, how)
+    for url in ("/api/search?q=Stalin", "/api/search?q=armistice&sort=date_asc", "/api/doc/mansourov/7", "/healthz"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        message = response.get_json()["error"]["message"]
+        assert "damaged" in message and "differs from the checksum" in message, message
+    page = client.get("/search?q=Stalin")
+    assert page.status_code == 503 and b"damaged" in page.data
 
 
 def test_reindexes_killed_at_random_points_leave_a_readable_index(tmp_path):
-    corpus = _small_corpus(tmp_path / "corpus")
+    corpus = write_small_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
     problems = kill_loop(index, corpus, 4, seed=3, log=lambda line: None)
     assert problems == []
