@@ -31,11 +31,14 @@ def _user_errors(command):
     return wrapper
 
 
+_index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False),
+                             help="Index root (default KWARCHIVE_INDEX or var/index).")
+
+
 def _common(command):
     command = click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False),
                            help="Corpus root (default KWARCHIVE_CORPUS or the bundled collections).")(command)
-    return click.option("--index", "index_dir", type=click.Path(file_okay=False),
-                        help="Index root (default KWARCHIVE_INDEX or var/index).")(command)
+    return _index_option(command)
 
 
 def _load(corpus_dir):
@@ -128,8 +131,7 @@ def status(index_dir: str | None, corpus_dir: str | None) -> None:
 
 
 @index_group.command("verify")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False),
-              help="Index root (default KWARCHIVE_INDEX or var/index).")
+@_index_option
 @_user_errors
 def verify(index_dir: str | None) -> None:
     """Read every file of the live generation and compare it with the checksums recorded when it was built."""
@@ -151,8 +153,7 @@ def verify(index_dir: str | None) -> None:
 
 
 @index_group.command("repair")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False),
-              help="Index root (default KWARCHIVE_INDEX or var/index).")
+@_index_option
 @_user_errors
 def repair(index_dir: str | None) -> None:
     """Point CURRENT back at the newest intact generation when the live one is missing or damaged."""
