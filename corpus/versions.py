@@ -140,18 +140,22 @@ def _text_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]]
         for word in profile.text_words:
             postings.setdefault((profile.collection, word), []).append(position)
             frequency[word] = frequency.get(word, 0) + 1
-    collections = sorted({p.collection for p in texts})
+    days_of: dict[str, list[int]] = {}  # collection → the days of its texts, in order
+    for profile, day in zip(texts, days):
+        days_of.setdefault(profile.collection, []).append(day)
     found = set()
     for small in texts:
         size = len(small.text_words)
         day = small.day.toordinal()
+        others = [c for c, c_days in days_of.items() if c != small.collection
+                  and bisect_left(c_days, day - MAX_DAYS_APART) < bisect_right(c_days, day + MAX_DAYS_APART)]
+        if not others:  # no other collection has a text in the date window
+            continue
         first = bisect_left(days, day - MAX_DAYS_APART)
         last = bisect_right(days, day + MAX_DAYS_APART)
         prefix = size - math.ceil(SAME_TEXT_SIMILARITY * size) + 1
         rarest = sorted(small.text_words, key=lambda w: (frequency[w], w))[:prefix]
-        for collection in collections:
-            if collection == small.collection:
-                continue
+        for collection in others:
             for word in rarest:
                 positions = postings.get((collection, word), ())
                 for position in positions[bisect_left(positions, first):bisect_left(positions, last)]:
