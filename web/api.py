@@ -8,10 +8,10 @@ from corpus.model import document_id
 from search.request import SearchRequest
 
 from web import names, served_generation
-from web.app import corpus_dir, get_searcher
 from web.errors import status_for
 from web.openapi import openapi_document
 from web.public_url import absolute_url
+from web.services import corpus_dir, get_searcher
 
 bp = Blueprint("api", __name__)
 

@@ -1,15 +1,15 @@
 """The Flask application factory (the flaskr pattern): settings, blueprints, headers, errors."""
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
+
+from web import (advanced, api, compare_views, deadline, doc_views, errors, public_url, search_views, security,
+                 selected_views, served_generation, services, templating)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXPORT_DEADLINE = 120.0  # default seconds to write and send one export (gunicorn's graceful_timeout follows it)
-_searcher_lock = threading.Lock()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,7 +18,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         INDEX=str(REPO_ROOT / "var" / "index"),
         CORPUS=None,
-        JSON_SORT_KEYS=False,
         EXPORT_MAX_ROWS=100_000,  # more matching documents than this: 413 naming the limit (web/exports.py)
         EXPORT_DEADLINE=EXPORT_DEADLINE,
         EXPENSIVE_COST=250_000,  # postings; a costlier search waits for a turn (web/fairness.py)
@@ -28,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         BASE_URL="",  # the public address for absolute URLs (web/public_url.py)
         TRUSTED_HOSTS=None,
         PROXY_FIX=0,
-        REQUEST_DEADLINE=10.0,  # seconds; below gunicorn's timeout so a slow search answers 503, not a reset
+        REQUEST_DEADLINE=deadline.DEFAULT_SECONDS,
     )
     if test_config is None:
         app.config.from_prefixed_env("KWARCHIVE")
@@ -38,10 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from web import (advanced, api, compare_views, deadline, doc_views, errors, public_url, search_views, security,
-                     selected_views, served_generation, templating)
-
     public_url.register(app)
+    services.init_app(app)
     templating.register(app)
     security.register(app)
     served_generation.register(app)
@@ -54,30 +51,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(selected_views.bp)
     app.register_blueprint(api.bp)
     return app
-
-
-def get_searcher():
-    """The process's one Searcher, opened on first use (it reopens itself when the generation changes)."""
-    app = current_app._get_current_object()
-    searcher = app.extensions.get("kwarchive.searcher")
-    if searcher is None:
-        with _searcher_lock:
-            searcher = app.extensions.get("kwarchive.searcher")
-            if searcher is None:
-                from search.searcher import Searcher
-
-                from web.fairness import gate_for
-
-                searcher = Searcher(Path(app.config["INDEX"]))
-                searcher.gate = gate_for(app)
-                app.extensions["kwarchive.searcher"] = searcher
-    return searcher
-
-
-def index_root() -> Path:
-    return Path(current_app.config["INDEX"])
-
-
-def corpus_dir() -> str | None:
-    """The corpus root the index was built from (for manifests and the authority)."""
-    return current_app.config.get("CORPUS") or os.environ.get("KWARCHIVE_CORPUS") or None

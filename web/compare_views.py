@@ -10,8 +10,8 @@ from flask import Blueprint, render_template
 from corpus.model import document_id
 
 from web import collections, served_generation
-from web.app import corpus_dir, get_searcher
 from web.doc_views import paragraphs_of
+from web.services import corpus_dir, get_searcher
 from web.version_compare import align, differing_fields, mark_row
 
 bp = Blueprint("compare", __name__)

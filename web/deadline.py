@@ -21,9 +21,11 @@ from flask import Flask, current_app, g, request
 
 from corpus.errors import KwarchiveError
 
+from web import services
+
 log = logging.getLogger("kwarchive.web")
 
-DEFAULT_SECONDS = 10.0
+DEFAULT_SECONDS = 10.0  # below gunicorn's timeout, so a slow search answers 503, not a reset
 TOO_SLOW_MESSAGE = ("The search took too long and was stopped. Try fewer words, a narrower date range or fewer "
                     "filters.")
 
@@ -110,17 +112,11 @@ def disarm_response(response):
     return response
 
 
-def drop_searcher() -> None:
-    """The interrupted search may have left the Searcher mid-update; the next request opens a new one. The old
-    one is not closed here (another thread of this worker may still be reading it); it goes when unreferenced."""
-    current_app.extensions.pop("kwarchive.searcher", None)
-
-
 def handle_too_slow(exc: SearchTooSlow):
     from web.errors import error_response
 
     disarm()
-    drop_searcher()
+    services.drop_searcher()  # the interrupted search may have left it mid-update
     log.warning("request over its %.1f s budget: %s", g.get("deadline_seconds", budget()), request.full_path)
     return error_response(503, g.get("deadline_message") or exc.message, title="The search took too long")
 

@@ -12,11 +12,11 @@ from corpus.model import document_id
 from search.request import SearchRequest
 
 from web import collections, exports, search_page, served_generation
-from web.app import corpus_dir, get_searcher
 from web.citation import chicago
 from web.highlight import highlight_paragraphs
 from web.reference import archive_location
 from web.reference_formats import highwire_tags
+from web.services import corpus_dir, get_searcher
 from web.templating import compare_path, plain_text
 
 bp = Blueprint("doc", __name__)

@@ -20,10 +20,10 @@ from corpus.errors import TooLarge
 from search.request import SearchRequest
 
 from web import collections, deadline, names, served_generation
-from web.app import corpus_dir, get_searcher
 from web.public_url import absolute_url, public_root
 from web.reference import Reference, reference
 from web.reference_formats import CSV_COLUMNS, bibtex_entry, bibtex_key, csl_item, csv_row, ris_record
+from web.services import corpus_dir, get_searcher
 from web.templating import plain_text
 
 CONTENT_TYPES = {

@@ -10,9 +10,9 @@ from flask import Response, render_template
 from search.request import MAX_PAGE, SearchRequest
 
 from web import collections, served_generation
-from web.app import corpus_dir, get_searcher
 from web.exports import CONTENT_TYPES, doc_path
 from web.public_url import absolute_url
+from web.services import corpus_dir, get_searcher
 from web.templating import safe_highlight
 
 

@@ -12,8 +12,8 @@ from index.analysis import make_analyzer
 from search.query import parse_query
 from search.snippets import merge
 
-from web.app import corpus_dir
 from web.names import load_authority
+from web.services import corpus_dir
 
 TEXT_FIELDS = ("body", "title")
 MAX_MARKS = 500

@@ -10,9 +10,9 @@ from index.facets import FACET_BY_NAME
 from search.request import SearchRequest
 
 from web import collections, exports, feeds, search_page, served_generation
-from web.app import corpus_dir, get_searcher
 from web.public_url import absolute_url
 from web.reference_formats import coins_title
+from web.services import corpus_dir, get_searcher
 from web.templating import compare_path, plain_text
 from web.timeline import timeline
 

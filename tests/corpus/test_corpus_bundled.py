@@ -2,17 +2,10 @@
 import json
 from collections import Counter
 
-import pytest
 from click.testing import CliRunner
 
 from corpus.check import check_corpus
 from corpus.cli import corpus_group
-from corpus.loader import load_corpus
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus()
 
 
 def test_counts_per_collection(corpus):

@@ -1,36 +1,24 @@
 """XSS: hostile records and hostile queries are shown as text wherever they appear — snippets, titles, facets,
 chips, the plain-words description, notices, error pages, the document page, the feed and the exports.
-(tests/web checks the planted title and body; this goes through every other field and every echo of a query.)"""
+(The records are tests/hostile.py's; every field they fill and every echo of a query is checked.)"""
 from __future__ import annotations
 
 import csv
 import io
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
 
-from reliability_fixtures import FORMULAS, PAYLOADS, SCRIPT
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes, as a browser would build them."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+from hostile import COLLECTION, FORMULAS, PAYLOADS, SCRIPT
+from html_page import Page
 
 
 def assert_inert(html: str, where: str) -> None:
     """No script but our own, no event handler, no javascript: URL, none of the planted elements (the page's
     own timeline is an inline <svg>, so only the planted one is looked for by its text)."""
     assert "<svg/onload" not in html, where
-    for tag, attrs in Tags(html).tags:
+    for tag, attrs in Page(html).tags:
         assert tag not in ("img", "iframe", "object", "embed"), (where, tag, attrs)
         if tag == "script":
             assert attrs.get("src", "").startswith("/static/"), (where, attrs)
@@ -46,7 +34,7 @@ HOSTILE_QUERIES = [SCRIPT, '"><script>alert(1)</script>', "quagga <img src=x one
 @pytest.mark.parametrize("q", HOSTILE_QUERIES)
 def test_a_hostile_query_is_text_everywhere_it_is_echoed(client, q):
     for url in (f"/search?q={quote(q)}", f"/search?q={quote(q)}&sender={quote(q)}",
-                f"/search?q={quote(q)}&sort={quote(q)}", f"/doc/rel-hostile/1?q={quote(q)}",
+                f"/search?q={quote(q)}&sort={quote(q)}", f"/doc/{COLLECTION}/1?q={quote(q)}",
                 f"/search?q={quote(q)}&person={quote(SCRIPT)}&from=1950&to=1951"):
         response = client.get(url)
         html = response.get_data(as_text=True)
@@ -67,14 +55,14 @@ def test_hostile_records_are_text_on_the_search_page_with_their_facets(client):
 
 def test_hostile_records_are_text_on_the_document_page(client):
     for number in ("1", "2"):
-        html = client.get(f"/doc/rel-hostile/{number}?q=quagga").get_data(as_text=True)
+        html = client.get(f"/doc/{COLLECTION}/{number}?q=quagga").get_data(as_text=True)
         assert_inert(html, number)
         assert "&lt;svg/onload=alert(3)&gt; translator" in html
         assert "&lt;a href=" in html  # the archive note as written, shown as text
 
 
 def test_the_json_api_carries_escaped_highlights(client):
-    body = client.get("/api/search?q=quagga+armistice&collection=rel-hostile").get_json()
+    body = client.get(f"/api/search?q=quagga+armistice&collection={COLLECTION}").get_json()
     for hit in body["hits"]:
         assert_inert(hit["title"], hit["id"])
         assert_inert(hit["snippet"], hit["id"])

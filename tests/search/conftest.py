@@ -1,9 +1,10 @@
-"""Indexes for the search tests: a tiny one built from the Documents of `tiny_corpus.py`, and the bundled corpus."""
+"""Indexes for the search tests: a tiny one built from the Documents of `tiny_corpus.py`; the bundled index is the
+session's one (tests/conftest.py), here also called `real`."""
 from pathlib import Path
 
 import pytest
 
-from corpus.loader import Corpus, load_corpus
+from corpus.loader import Corpus
 from index.build import build_full
 from search.searcher import Searcher
 from tiny_corpus import AUTHORITY, TINY_DOCUMENTS
@@ -23,13 +24,6 @@ def tiny(tiny_root) -> Searcher:
 
 
 @pytest.fixture(scope="session")
-def corpus():
-    return load_corpus()
-
-
-@pytest.fixture(scope="session")
-def real(corpus, tmp_path_factory) -> Searcher:
-    """The bundled corpus, indexed once per session."""
-    root = tmp_path_factory.mktemp("real-index")
-    build_full(corpus, root)
-    return Searcher(root)
+def real(bundled_searcher) -> Searcher:
+    """The session's one index of the bundled corpus (plus tests/hostile.py's records)."""
+    return bundled_searcher

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from hostile import COLLECTION
 from web.app import create_app
 from web.public_url import base_url, trusted_hosts
 
@@ -32,7 +33,7 @@ def test_trusted_hosts_from_a_list_or_a_string_plus_the_base_host():
 
 
 @pytest.mark.parametrize("path", ["/", "/opensearch.xml", "/api/search?q=armistice", "/search?q=x&format=atom",
-                                  "/search?q=armistice&format=csv", "/api/openapi.json", "/doc/test-hostile/1"])
+                                  "/search?q=armistice&format=csv", "/api/openapi.json", f"/doc/{COLLECTION}/1"])
 def test_an_unknown_host_gets_400_with_the_security_headers(client, path):
     response = client.get(path, headers={"Host": "evil.example"})
     assert response.status_code == 400
@@ -50,7 +51,7 @@ def urls_served(client, host: str) -> dict[str, str]:
         client.get("/search?q=armistice&format=csv", headers=headers).get_data(as_text=True).lstrip("\ufeff"))))
     json_export = json.loads(client.get("/search?q=armistice&format=json", headers=headers).data)
     ris = client.get("/search?q=armistice&format=ris", headers=headers).get_data(as_text=True)
-    document = client.get("/doc/test-hostile/1", headers=headers).get_data(as_text=True)
+    document = client.get(f"/doc/{COLLECTION}/1", headers=headers).get_data(as_text=True)
     page = client.get("/search?q=armistice", headers=headers).get_data(as_text=True)
     return {
         "opensearch": opensearch.find(f"{OPENSEARCH}Url").get("template"),
@@ -72,7 +73,7 @@ def test_every_absolute_url_uses_the_configured_base_url(index_root):
     for host in ("localhost", "archive.example.org"):
         for place, url in urls_served(client, host).items():
             assert PUBLIC + "/" in url and "localhost" not in url, (host, place, url)
-    assert urls_served(client, "localhost")["citation"].endswith(PUBLIC + "/doc/test-hostile/1.")
+    assert urls_served(client, "localhost")["citation"].endswith(PUBLIC + f"/doc/{COLLECTION}/1.")
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 

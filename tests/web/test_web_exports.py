@@ -4,9 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from hostile import COLLECTION, hostile_documents
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -43,21 +46,10 @@ def test_csv_has_bom_and_a_row_for_every_matching_document_versions_included(cli
     assert all(row["url"].startswith("http://localhost/doc/") for row in rows)
 
 
-def test_csv_neutralises_formulas(client):
-    _, body = export(client, "csv", "collection=test-hostile")
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    cells = [cell for row in rows for cell in row.values()]
-    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
-    titles = {row["title"] for row in rows}
-    assert "'=HYPERLINK(\"http://evil.example\",\"armistice\")" in titles
-    assert {"'+armistice formula", "'-armistice minus", "'@armistice at"} <= titles
-    assert any(row["recipients"] == "'=cmd|' /C calc'!A0" for row in rows)
-
-
 def test_json_export_is_valid_and_plain_text(client):
-    _, body = export(client, "json", "q=armistice&collection=test-hostile")
+    _, body = export(client, "json", f"q=armistice&collection={COLLECTION}")
     parsed = json.loads(body)
-    assert len(parsed["hits"]) == 5
+    assert len(parsed["hits"]) == len(hostile_documents())
     assert all("<mark>" not in hit["title"] for hit in parsed["hits"])
 
 
@@ -71,27 +63,25 @@ def test_ris_records(client):
     assert "\r\n" in text
 
 
-def test_bibtex_entries_escape_specials(client):
-    _, body = export(client, "bibtex", "collection=test-hostile")
-    text = body.decode("utf-8")
-    assert text.count("\n}") == 5
-    assert "@letter{test-hostile-1," in text
-    assert r"\{" not in text or text.count("{") >= text.count("}")
-    assert "<script>" in text  # plain text in a bibliography, harmless outside a browser
+def test_bibtex_has_one_entry_per_hit_with_balanced_braces(client):
+    _, body = export(client, "bibtex", f"collection={COLLECTION}")
+    entries = re.split(r"^@\w+\{", body.decode("utf-8"), flags=re.M)[1:]
+    assert len(entries) == len(hostile_documents())
+    assert any(e.startswith(f"{COLLECTION}-1,") for e in entries)
+    for entry in entries:  # a stray brace from a title would end the entry early in every BibTeX reader
+        depth = 1
+        for char in entry.replace("\\{", "").replace("\\}", ""):
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, entry
+        assert depth == 0, entry
 
 
-def test_atom_feed_escapes_html(client):
-    response = client.get("/search?q=armistice&collection=test-hostile&format=atom")
+def test_atom_feed_has_one_entry_per_hit_and_its_own_link(client):
+    response = client.get(f"/search?q=armistice&collection={COLLECTION}&format=atom")
     assert response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.data)
-    entries = feed.findall(f"{ATOM}entry")
-    assert len(entries) == 5
+    assert len(feed.findall(f"{ATOM}entry")) == len(hostile_documents())
     assert feed.find(f"{ATOM}link[@rel='self']") is not None
-    raw = response.get_data(as_text=True)
-    assert "<script>" not in raw and "<img" not in raw
-    summaries = [e.find(f"{ATOM}summary").text for e in entries]
-    hostile = next(s for s in summaries if "Kaesong" in s)
-    assert "<script>" not in hostile and "&lt;script&gt;" in hostile  # escaped once more inside the HTML
 
 
 def test_bad_format_and_bad_request_before_streaming(client):

@@ -1,10 +1,10 @@
-"""Hostile records for the reliability tests: markup, script, event attributes and javascript: URLs in every
-field a page, facet, feed or export shows, plus values a spreadsheet would run as formulas."""
+"""The hostile records planted in the session's bundled index: markup, script, event attributes and javascript:
+URLs in every field a page, facet, feed or export shows, plus values a spreadsheet would run as formulas."""
 from __future__ import annotations
 
 from corpus.model import ArchiveRef, DateRange, Document, document_id
 
-COLLECTION = "rel-hostile"
+COLLECTION = "hostile"
 SCRIPT = "<script>alert('pwned')</script>"
 IMG = '<img src=x onerror="alert(1)">'
 LINK = '<a href="javascript:alert(2)">click</a>'
@@ -14,7 +14,8 @@ FORMULAS = ('=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2
 
 
 def hostile_documents() -> list[Document]:
-    """Two documents whose every displayed field carries a payload; words 'quagga' make them easy to find."""
+    """Two documents whose every displayed field carries a payload, and one per formula; every one holds the
+    words 'quagga' and 'armistice', so `q=quagga&collection=hostile` finds exactly these."""
     docs = []
     for number, payload in enumerate(PAYLOADS[:2], start=1):
         docs.append(Document(
@@ -31,7 +32,7 @@ def hostile_documents() -> list[Document]:
             id=document_id(COLLECTION, str(number)), collection=COLLECTION, number=str(number),
             title=f"{formula} quagga", doc_type="note", senders=(formula,),
             date=DateRange("1951-08-01", "1951-08-01", "1 August 1951", "day"),
-            body=f"A quagga note, number {number}.", language="en"))
+            body=f"A quagga note on the armistice, number {number}.", language="en"))
     return docs
 
 
