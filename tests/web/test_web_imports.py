@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 # The blueprints and the modules they call that reach the Searcher (these once imported each other through web.app).
-MODULES = ("web.api", "web.doc_views", "web.search_views", "web.exports", "web.feeds", "web.highlight", "web.app")
+MODULES = ("web.api", "web.doc_views", "web.search_views", "web.compare_views", "web.exports", "web.feeds", "web.highlight",
+           "web.app")
 
 
 def test_each_web_module_imports_alone_in_a_fresh_interpreter():
