@@ -2,6 +2,7 @@
 import json
 from collections import Counter
 
+import pytest
 from click.testing import CliRunner
 
 from corpus.check import check_corpus
