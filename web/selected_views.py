@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from corpus.errors import BadRequest, NotFound
 
 from web import exports, search_page, served_generation
-from web.app import get_searcher
+from web.services import get_searcher
 from web.public_url import absolute_url
 
 bp = Blueprint("selected", __name__)

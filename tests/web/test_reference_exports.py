@@ -14,6 +14,8 @@ import pytest
 import rispy
 from bibtexparser import middlewares
 
+from hostile import COLLECTION
+
 SEARCHES = ["", "q=armistice", "type=telegram", "q=divisions", "from=1950-06&to=1950-12&sort=date_desc"]
 
 
@@ -263,8 +265,8 @@ def test_atom_ids_come_from_the_configured_base_url(index_root):
     assert feed.entries and all(e.id.startswith("https://archive.example.org/kw/doc/") for e in feed.entries)
 
 
-@pytest.mark.parametrize("path", ["/selected?ids=test-hostile/1", "/compare/test-hostile/1",
-                                  "/doc/test-hostile/1?q=armistice&hit=1"])
+@pytest.mark.parametrize("path", [f"/selected?ids={COLLECTION}/1", f"/compare/{COLLECTION}/1",
+                                  f"/doc/{COLLECTION}/1?q=armistice&hit=1"])
 def test_new_pages_escape_hostile_records(client, path):
     body = client.get(path).get_data(as_text=True)
     assert "<script>alert" not in body and "&lt;script&gt;" in body
