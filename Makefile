@@ -30,6 +30,7 @@ test: setup browser
 
 # The benchmark against SQLite FTS5 (`make bench QUICK=1` for 1,000 and 10,000 documents only).
 bench: setup
+	$(BIN)/python -m bench.corpus_parse
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
 
 # Load, reindex-under-load and kill-loop runs (about 5 minutes); ends with `soak: N requests, E errors, p99 X ms`.

@@ -12,13 +12,13 @@ import random
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from corpus.dates import MONTH_NAMES
 from corpus.loader import Corpus, load_corpus
 from corpus.model import DateRange, Document, document_id
 
 FIRST_DAY = dt.date(1949, 1, 1)
 LAST_DAY = dt.date(1954, 12, 31)
 JITTER_DAYS = 120
-MONTHS = tuple(calendar.month_name)
 
 
 @dataclass(frozen=True)
@@ -171,14 +171,14 @@ def _label(start: dt.date, end: dt.date, precision: str) -> str:
     if precision == "year":
         return str(start.year)
     if precision == "month":
-        return f"{MONTHS[start.month]} {start.year}"
-    day = f"{start.day} {MONTHS[start.month]} {start.year}"
+        return f"{MONTH_NAMES[start.month]} {start.year}"
+    day = f"{start.day} {MONTH_NAMES[start.month]} {start.year}"
     if precision == "day" or start == end:
         return day
     if precision == "after":
         return f"after {day}"
     if precision == "before":
-        return f"before {end.day} {MONTHS[end.month]} {end.year}"
+        return f"before {end.day} {MONTH_NAMES[end.month]} {end.year}"
     if precision == "circa":
         return f"circa {day}"
-    return f"{day} – {end.day} {MONTHS[end.month]} {end.year}"
+    return f"{day} – {end.day} {MONTH_NAMES[end.month]} {end.year}"

@@ -192,10 +192,6 @@ class Authority:
                 best, best_len = node[None], offset - start + 1
         return best, best_len
 
-    def names_for_suggestion(self) -> list[str]:
-        """Every written form (not folded), for "did you mean" suggestions."""
-        return sorted({form for entry in self.entries for form in entry.forms})
-
     def __reduce__(self):
         return (Authority, (self.entries,))
 

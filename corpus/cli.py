@@ -1,4 +1,5 @@
-"""`kwarchive corpus export|check`: the corpus as records, and what is wrong with it."""
+"""`kwarchive corpus export|check`: the corpus as records, and what is wrong with it. Also what every stage's
+commands share: `KwarchiveCommand` (the CLI's one mapping of errors to exit codes) and the `--corpus` option."""
 from __future__ import annotations
 
 import json
@@ -7,15 +8,34 @@ import sys
 import click
 
 from corpus.check import check_corpus
+from corpus.errors import KwarchiveError
 from corpus.loader import load_corpus
 
 corpus_option = click.option(
-    "--corpus", "corpus_dir", envvar="KWARCHIVE_CORPUS", default=None,
-    type=click.Path(file_okay=False), help="Root of collection folders (default: the bundled corpus).",
+    "--corpus", "corpus_dir", envvar="KWARCHIVE_CORPUS", default=None, type=click.Path(file_okay=False),
+    help="Root of collection folders (default KWARCHIVE_CORPUS or the bundled collections).",
 )
 
 
-@click.group("corpus")
+class KwarchiveCommand(click.Command):
+    """A command whose project errors print `Error: <message>` and exit with status 1, never a traceback (click's
+    own usage errors exit with 2). Every kwarchive command is one: this is the CLI's one place for errors."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KwarchiveError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+class KwarchiveGroup(click.Group):
+    """A group whose commands (and subgroups' commands) are `KwarchiveCommand`s."""
+
+    command_class = KwarchiveCommand
+    group_class = type
+
+
+@click.group("corpus", cls=KwarchiveGroup)
 def corpus_group() -> None:
     """Read and check the collections."""
 

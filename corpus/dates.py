@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from corpus.model import DateRange
 
-MONTHS = {
+MONTH_NUMBERS = {
     name: number
     for number, names in enumerate(
         (
@@ -21,9 +21,9 @@ MONTHS = {
     for name in names
 }
 ROMAN_MONTHS = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), start=1)}
-MONTH_NAMES = tuple(calendar.month_name)
+MONTH_NAMES = tuple(calendar.month_name)  # "", "January" … "December": a month's name by its number
 
-_MONTH = r"(?P<{0}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<{0}>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<{0}>\d{{1,2}})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{0}>1[89]\d\d|20\d\d)"
 
@@ -138,20 +138,20 @@ def _exact(text: str, hint: int | None) -> DateRange | None:
     if match:
         days = [int(d) for d in re.findall(r"\d+", match.group("days"))]
         year = _year(match, 1, hint)
-        month = MONTHS[match.group("m1").lower()]
+        month = MONTH_NUMBERS[match.group("m1").lower()]
         return _span(_Day(year, month, min(days)), _Day(year, month, max(days)))
     match = _NUMERIC.match(text)
     if match:
         return _numeric(match)
     match = _MONTH_SHAPE.match(text)
     if match:
-        return _whole_month(int(match.group("y1")), MONTHS[match.group("m1").lower()])
+        return _whole_month(int(match.group("y1")), MONTH_NUMBERS[match.group("m1").lower()])
     match = _MONTH_SPAN.match(text)
     if match:
         return _month_span(match)
     match = _BARE_MONTH.match(text)
     if match and hint:
-        return _whole_month(hint, MONTHS[match.group("m1").lower()])
+        return _whole_month(hint, MONTH_NUMBERS[match.group("m1").lower()])
     match = _YEAR_SHAPE.match(text)
     if match:
         year = int(match.group("y1"))
@@ -171,7 +171,7 @@ def _year(match: re.Match[str], index: int, hint: int | None) -> int | None:
 def _day(match: re.Match[str], index: int, hint: int | None) -> _Day:
     names = match.groupdict()
     month = names.get(f"m{index}") or names.get("m1")
-    return _Day(_year(match, index, hint), MONTHS[month.lower()], int(names[f"d{index}"]))
+    return _Day(_year(match, index, hint), MONTH_NUMBERS[month.lower()], int(names[f"d{index}"]))
 
 
 def _span_from_match(match: re.Match[str], hint: int | None) -> DateRange | None:
@@ -219,10 +219,10 @@ def _whole_month(year: int, month: int) -> DateRange:
 def _month_span(match: re.Match[str]) -> DateRange:
     year2 = int(match.group("y2"))
     year1 = int(match.group("y1") or year2)
-    first = _whole_month(year1, MONTHS[match.group("m1").lower()])
-    last = _whole_month(year2, MONTHS[match.group("m2").lower()])
+    first = _whole_month(year1, MONTH_NUMBERS[match.group("m1").lower()])
+    last = _whole_month(year2, MONTH_NUMBERS[match.group("m2").lower()])
     return DateRange(first.start, last.end, f"{first.label} \u2013 {last.label}"
-                     if year1 != year2 else f"{MONTH_NAMES[MONTHS[match.group('m1').lower()]]} \u2013 {last.label}",
+                     if year1 != year2 else f"{MONTH_NAMES[MONTH_NUMBERS[match.group('m1').lower()]]} \u2013 {last.label}",
                      "range")
 
 

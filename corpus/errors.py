@@ -1,4 +1,9 @@
-"""The one family of errors whose messages are meant for users (the CLI and the web map them to exits/statuses)."""
+"""The one family of errors whose messages are meant for users; the CLI (corpus/cli.py `KwarchiveCommand`) and the
+web (web/errors.py) each map them in one place, to exit codes and HTTP statuses.
+
+The base lives here because corpus/ is the first stage: every stage can subclass it without importing against the
+flow. Each subclass lives in the stage where its error is born: `CorpusError` here, `IndexUnavailable` in
+index/errors.py, `BadRequest` and `NotFound` in search/errors.py."""
 
 
 class KwarchiveError(Exception):
@@ -11,23 +16,3 @@ class KwarchiveError(Exception):
 
 class CorpusError(KwarchiveError):
     """A collection folder, manifest or record that cannot be read."""
-
-
-class BadRequest(KwarchiveError):
-    """A request parameter (query, date, page…) that cannot be honoured; `parameter` names it."""
-
-    def __init__(self, message: str, parameter: str = ""):
-        super().__init__(message)
-        self.parameter = parameter
-
-
-class IndexUnavailable(KwarchiveError):
-    """The live index is missing, corrupt or being replaced and cannot answer."""
-
-
-class NotFound(KwarchiveError):
-    """A document id that does not exist."""
-
-
-class TooLarge(KwarchiveError):
-    """An answer (an export) that would exceed a documented limit; the message names the limit."""

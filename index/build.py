@@ -19,11 +19,11 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from corpus.errors import IndexUnavailable
 from corpus.loader import record_hash
 from index.analysis import analysis_fingerprint
 from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns, segment_starts
 from index import integrity
+from index.errors import IndexUnavailable
 from index.generations import (META, Generation, build_lock, check_files, directory_size, live_generation,
                                next_generation, publish, remove_stale)
 from index.workers import die_with_parent

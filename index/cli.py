@@ -1,8 +1,8 @@
-"""Commands of the index stage: `reindex` and `index status`; `register(group)` adds them to the kwarchive group."""
+"""Commands of the index stage: `reindex` and `index status` (web/cli.py adds them to the kwarchive group), and
+the `--index` option every command that reads an index shares."""
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import sys
 import time
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from corpus.cli import KwarchiveCommand, KwarchiveGroup, corpus_option
 from corpus.errors import KwarchiveError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -21,24 +22,8 @@ def index_root(value: str | None = None) -> Path:
     return Path(value or os.environ.get("KWARCHIVE_INDEX") or DEFAULT_INDEX).expanduser()
 
 
-def _user_errors(command):
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except KwarchiveError as exc:
-            raise click.ClickException(exc.message) from exc
-    return wrapper
-
-
-_index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False),
-                             help="Index root (default KWARCHIVE_INDEX or var/index).")
-
-
-def _common(command):
-    command = click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False),
-                           help="Corpus root (default KWARCHIVE_CORPUS or the bundled collections).")(command)
-    return _index_option(command)
+index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False), default=None,
+                            help="Index root (default KWARCHIVE_INDEX or var/index).")
 
 
 def _load(corpus_dir):
@@ -47,15 +32,15 @@ def _load(corpus_dir):
     return load_corpus(corpus_dir)
 
 
-@click.command("reindex")
+@click.command("reindex", cls=KwarchiveCommand)
 @click.option("--incremental", is_flag=True, help="Only add, update and delete documents whose content changed.")
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index is present and up to date.")
 @click.option("--strict", is_flag=True, help="Fail, indexing nothing, when any record or collection is skipped "
                                              "(for CI).")
 @click.option("--procs", type=click.IntRange(1, 64), default=None,
               help="Index in this many processes (default: every core from 5,000 documents, else one).")
-@_common
-@_user_errors
+@index_option
+@corpus_option
 def reindex(incremental: bool, if_stale: bool, strict: bool, procs: int | None, index_dir: str | None,
             corpus_dir: str | None) -> None:
     """Rebuild the index into a new generation and switch to it atomically."""
@@ -111,14 +96,14 @@ def _write_failure(exc: OSError, root: Path) -> str:
     return f"reindex failed: {reason} ({exc.filename or root}); {kept}. {hint.capitalize()} and run it again."
 
 
-@click.group("index")
+@click.group("index", cls=KwarchiveGroup)
 def index_group() -> None:
     """Inspect the search index."""
 
 
 @index_group.command("status")
-@_common
-@_user_errors
+@index_option
+@corpus_option
 def status(index_dir: str | None, corpus_dir: str | None) -> None:
     """Live generation, document count, build time, corpus hash, and whether it is out of date."""
     from index.status import index_status
@@ -131,8 +116,7 @@ def status(index_dir: str | None, corpus_dir: str | None) -> None:
 
 
 @index_group.command("verify")
-@_index_option
-@_user_errors
+@index_option
 def verify(index_dir: str | None) -> None:
     """Read every file of the live generation and compare it with the checksums recorded when it was built."""
     from index import integrity
@@ -153,8 +137,7 @@ def verify(index_dir: str | None) -> None:
 
 
 @index_group.command("repair")
-@_index_option
-@_user_errors
+@index_option
 def repair(index_dir: str | None) -> None:
     """Point CURRENT back at the newest intact generation when the live one is missing or damaged."""
     from index.generations import build_lock, last_good_generation, point_current_at
@@ -172,11 +155,6 @@ def repair(index_dir: str | None) -> None:
         point_current_at(root, good.name)
     click.echo(f"was: {status.error}\nCURRENT now names generation {good.number} ({good.meta.get('documents')} "
                f"documents, built at {good.meta.get('built_at')}); run `kwarchive reindex` to bring it up to date")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(reindex)
-    group.add_command(index_group)
 
 
 class _ProgressReporter:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.reading import SegmentReader
 
-from corpus.errors import IndexUnavailable
+from index.errors import IndexUnavailable
 from index.facets import FACETS
 from index.schema import date_int
 

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from corpus.errors import IndexUnavailable, KwarchiveError
+from corpus.errors import KwarchiveError
 from index import integrity
 from index.columns import load_columns
+from index.errors import IndexUnavailable
 from index.storage import open_whoosh
 
 CURRENT = "CURRENT"

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import IndexUnavailable
 from index.analysis import analysis_fingerprint
 from index.columns import load_columns
 from index import integrity
+from index.errors import IndexUnavailable
 from index.generations import Generation, last_good_generation, live_generation, open_generation
 
 

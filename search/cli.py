@@ -7,8 +7,8 @@ import re
 
 import click
 
-from corpus.errors import KwarchiveError
-from index.cli import index_root
+from corpus.cli import KwarchiveCommand
+from index.cli import index_option, index_root
 from search.request import SearchRequest
 from search.searcher import Searcher
 
@@ -21,7 +21,7 @@ def _plain(marked: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAGS.sub("*", marked))).strip()
 
 
-@click.command("search")
+@click.command("search", cls=KwarchiveCommand)
 @click.argument("query", required=False, default="")
 @click.option("--from", "date_from", default="", help="YYYY, YYYY-MM or YYYY-MM-DD")
 @click.option("--to", "date_to", default="", help="YYYY, YYYY-MM or YYYY-MM-DD")
@@ -30,7 +30,7 @@ def _plain(marked: str) -> str:
 @click.option("--page", default=1, type=int)
 @click.option("--per-page", default=20, type=int)
 @click.option("--json", "as_json", is_flag=True, help="print the /api/search JSON")
-@click.option("--index", "index_dir", default=None, help="index root (default KWARCHIVE_INDEX or var/index)")
+@index_option
 def search_command(query, date_from, date_to, filters, sort, page, per_page, as_json, index_dir):
     """Search the archive."""
     args: dict[str, list[str]] = {"q": [query], "from": [date_from], "to": [date_to], "sort": [sort],
@@ -40,12 +40,8 @@ def search_command(query, date_from, date_to, filters, sort, page, per_page, as_
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got '{item}'", param_hint="--filter")
         args.setdefault(name.strip(), []).append(value)
-    root = index_root(index_dir)
-    try:
-        request = SearchRequest.from_args(args)
-        result = Searcher(root).search(request)
-    except KwarchiveError as error:
-        raise click.ClickException(error.message) from error
+    request = SearchRequest.from_args(args)
+    result = Searcher(index_root(index_dir)).search(request)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+
+from corpus.dates import MONTH_NAMES
 
 _BOUND_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-MONTHS = tuple(calendar.month_name)  # index 1..12
 
 
 def parse_bound(text: str, *, end: bool) -> int | None:
@@ -36,7 +36,7 @@ def bound_label(text: str) -> str:
     parts = text.split("-")
     if len(parts) == 1:
         return parts[0]
-    month = MONTHS[int(parts[1])]
+    month = MONTH_NAMES[int(parts[1])]
     if len(parts) == 2:
         return f"{month} {parts[0]}"
     return f"{int(parts[2])} {month} {parts[0]}"
@@ -48,10 +48,3 @@ def ymd_to_iso(value: int) -> str:
         return ""
     return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
 
-
-def iso_to_ymd(text: str) -> int:
-    """'1950-06-20' → 19500620; '' or anything unparseable → 0."""
-    try:
-        return int(date.fromisoformat(text).strftime("%Y%m%d"))
-    except (TypeError, ValueError):
-        return 0

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.authority import fold
+from corpus.dates import MONTH_NAMES
 from index.columns import Facet
 from index.facets import FacetSpec
-from search.dates import MONTHS, ymd_to_iso
+from search.dates import ymd_to_iso
 
 FACET_LIMIT = 10
 MONTHLY_UP_TO = 48
@@ -149,7 +150,7 @@ def _month_bin(index: int, count: int) -> dict:
     year, month = divmod(index, 12)
     month += 1
     last = calendar.monthrange(year, month)[1]
-    return {"key": f"{year:04d}-{month:02d}", "label": f"{MONTHS[month]} {year}",
+    return {"key": f"{year:04d}-{month:02d}", "label": f"{MONTH_NAMES[month]} {year}",
             "from": ymd_to_iso(year * 10000 + month * 100 + 1), "to": ymd_to_iso(year * 10000 + month * 100 + last),
             "count": count}
 

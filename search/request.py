@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlencode
 
-from corpus.errors import BadRequest
 from index.facets import FACET_BY_NAME
 from search.dates import bound_label, parse_bound
+from search.errors import BadRequest
 
 SORTS = ("relevance", "date_asc", "date_desc", "title", "collection")
 DEFAULT_PER_PAGE = 20
@@ -144,9 +144,6 @@ class SearchRequest:
 
     def with_page(self, page: int) -> "SearchRequest":
         return replace(self, page=max(1, min(MAX_PAGE, page)), notices=())
-
-    def with_sort(self, sort: str) -> "SearchRequest":
-        return replace(self, sort=sort if sort in SORTS else "relevance", page=1, notices=())
 
     def with_dates(self, date_from: str = "", date_to: str = "") -> "SearchRequest":
         """This search over another date range (validated like the URL's `from`/`to`), back on page 1."""

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any
+from urllib.parse import quote, urlencode
 
 
-def doc_url(doc_id: str) -> str:
-    return f"/doc/{doc_id}"
+def doc_url(doc_id: str, **params: str) -> str:
+    """The document page's path, `/doc/<collection>/<number>` with each part quoted, and `params` (such as the `q`
+    whose words the page marks) as its query string, empty ones left out. The one builder of document URLs."""
+    collection, _, number = doc_id.partition("/")
+    path = f"/doc/{quote(collection, safe='')}/{quote(number, safe='')}"
+    query = urlencode({name: value for name, value in params.items() if value})
+    return f"{path}?{query}" if query else path
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Searcher: runs a SearchRequest against the live index generation and returns a SearchResult.
 
-One pass of the query's matcher lists every matching docnum with its score; everything after that — date
+Every matching docnum and its BM25F score come from numpy over cached postings arrays (Whoosh's own matcher
+only walks query shapes the vectorised evaluator does not know); everything after that — date
 overlap, facet filters, facet counts, the histogram, sorting, version grouping, paging — is numpy over the
 per-generation columns. Snippets come from postings offsets. Results are cached per (generation, canonical
 query string); the live generation is re-checked on every call (one small file read) and a new one is opened
@@ -19,17 +20,18 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from corpus.errors import IndexUnavailable, NotFound
+from index.errors import IndexUnavailable
 from index.facets import FACET_BY_NAME
 from index.generations import live_generation
 from search import facets as facet_counts
 from search.dates import ymd_to_iso
+from search.errors import NotFound
 from search.query import TEXT_FIELDS, parse_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult, doc_url
 from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
-from search.suggest import suggest
+from search.suggest import did_you_mean
 
 CACHE_SIZE = 256
 MORE_LIKE_THIS_CHARS = 50_000  # key terms of a very long document come from its beginning
@@ -224,7 +226,7 @@ class Searcher:
         notices = match["notices"]
         suggestion = None
         if total < FEW_RESULTS and match["parsed"].words:
-            suggestion = suggest(snapshot, request.q, match["parsed"].words)
+            suggestion = did_you_mean(snapshot, request.q, match["parsed"].words)
         facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_BY_NAME}
         return SearchResult(
             query={"q": request.q, "query_string": request.to_query_string(), "description": request.describe()},

@@ -33,7 +33,7 @@ def vocabulary(snapshot) -> dict[str, dict[str, int]]:
     return cached
 
 
-def suggest(snapshot, q: str, words) -> str | None:
+def did_you_mean(snapshot, q: str, words) -> str | None:
     """The query with unknown words corrected, or None when every word is known or nothing is close."""
     vocab = vocabulary(snapshot)
     corrected, changed = q, False

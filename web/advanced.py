@@ -9,7 +9,7 @@ from flask import Blueprint, redirect, render_template, request
 from corpus.model import DOC_TYPES
 from search.request import SearchRequest
 
-from web.search_page import PER_PAGE_CHOICES, SORT_LABELS
+from web.search_controls import PER_PAGE_CHOICES, SORT_LABELS
 
 bp = Blueprint("advanced", __name__)
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from corpus.cli import corpus_group
-from index.cli import index_group, reindex
+from corpus.cli import KwarchiveGroup, corpus_group
+from index.cli import index_group, index_option, reindex
 from search.cli import search_command
 
 GUNICORN_CONF = Path(__file__).resolve().parent / "gunicorn_conf.py"
 
 
-@click.group()
+@click.group(cls=KwarchiveGroup)
 @click.version_option(package_name="kwarchive", message="%(prog)s %(version)s")
 def cli() -> None:
     """Full-text search over declassified Korean War documents, 1949–1954."""
@@ -35,8 +35,7 @@ def gunicorn_argv(host: str, port: int, workers: int | None) -> list[str]:
 
 
 @cli.command("serve")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False), envvar="KWARCHIVE_INDEX",
-              help="Index root (default KWARCHIVE_INDEX or var/index).")
+@index_option
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, envvar="PORT", show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Default: KWARCHIVE_WORKERS or 2 × CPUs.")

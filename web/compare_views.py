@@ -3,13 +3,12 @@ aligned, wording differences marked, differing metadata flagged. Plain HTML (no 
 stack on a narrow screen."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import Blueprint, render_template
 
 from corpus.model import document_id
+from search.result import doc_url
 
-from web import collections, served_generation
+from web import manifests, served_generation
 from web.doc_views import paragraphs_of
 from web.services import corpus_dir, get_searcher
 from web.version_compare import align, differing_fields, mark_row
@@ -24,10 +23,10 @@ def compare(collection: str, number: str):
     records = [first] + [searcher.document(v) for v in first.get("versions") or ()]
     served_generation.note(searcher.generation)
     root = corpus_dir()
-    titles = collections.titles(root)
-    columns = [{"id": r["id"], "label": collections.version_label(r["id"], root),
+    titles = manifests.titles(root)
+    columns = [{"id": r["id"], "label": manifests.version_label(r["id"], root),
                 "collection": titles.get(r["collection"], r["collection"]), "title": r.get("title", ""),
-                "url": f"/doc/{quote(r['collection'])}/{quote(r['number'])}"} for r in records]
+                "url": doc_url(r["id"])} for r in records]
     texts = [paragraphs_of(r.get("body", "")) for r in records]
     rows = []
     for indices in align(texts):

@@ -7,11 +7,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from corpus.errors import BadRequest
 from corpus.model import document_id
+from search.errors import BadRequest
 from search.request import SearchRequest
+from search.result import doc_url
 
-from web import collections, exports, search_page, served_generation
+from web import exports, manifests, search_controls, served_generation
 from web.citation import chicago
 from web.highlight import highlight_paragraphs
 from web.reference import archive_location
@@ -45,7 +46,7 @@ def document(collection: str, number: str):
     parts = body_parts(paragraphs_of(record.get("body", "")))
     part = part_number(request.args.get("part"), len(parts))
     paragraphs, marks = highlight_paragraphs(parts[part - 1] if parts else [], q)
-    manifests = collections.manifests(corpus_dir())
+    known = manifests.by_slug(corpus_dir())
     ref = exports.reference_for(record)
     return render_template(
         "document.html",
@@ -53,14 +54,14 @@ def document(collection: str, number: str):
         q=q,
         paragraphs=paragraphs,
         marks=marks,
-        rows=metadata_rows(record, manifests),
-        citation=chicago(ref, manifests.get(collection)),
+        rows=metadata_rows(record, known),
+        citation=chicago(ref, known.get(collection)),
         highwire=highwire_tags(ref),
         canonical_url=ref.url,
-        downloads=[{"label": label, "url": exports.doc_path(doc_id) + "." + suffix,
+        downloads=[{"label": label, "url": doc_url(doc_id) + "." + suffix,
                     "type": exports.CONTENT_TYPES[DOWNLOADS[suffix]].split(";")[0]}
                    for suffix, label in DOWNLOAD_LABELS],
-        versions=[{"id": v, "label": collections.version_label(v, corpus_dir())} for v in record.get("versions") or ()],
+        versions=[{"id": v, "label": manifests.version_label(v, corpus_dir())} for v in record.get("versions") or ()],
         compare_url=compare_path(doc_id) if record.get("versions") else None,
         neighbours=_neighbours(searcher, doc_id),
         similar=_similar(searcher, doc_id),
@@ -106,7 +107,7 @@ def result_trail(searcher, search: SearchRequest, position: int, doc_id: str) ->
     if position < 1:
         return {"back_url": back} if back else None
     per_page = search.per_page
-    found = searcher.search(search.with_page(search_page.page_of(position, per_page))).to_dict()
+    found = searcher.search(search.with_page(search_controls.page_of(position, per_page))).to_dict()
     total = int(found.get("total", 0))
     hits = found.get("hits") or []
     index = (position - 1) % per_page
@@ -116,16 +117,16 @@ def result_trail(searcher, search: SearchRequest, position: int, doc_id: str) ->
     def neighbour(at: int) -> dict | None:
         if not 1 <= at <= total:
             return None
-        page = search_page.page_of(at, per_page)
-        rows = hits if page == search_page.page_of(position, per_page) else \
+        page = search_controls.page_of(at, per_page)
+        rows = hits if page == search_controls.page_of(position, per_page) else \
             searcher.search(search.with_page(page)).to_dict().get("hits") or []
         hit = rows[(at - 1) % per_page] if (at - 1) % per_page < len(rows) else None
-        return hit and {"title": plain_text(hit["title"]), "url": search_page.hit_url(search, hit["id"], at)}
+        return hit and {"title": plain_text(hit["title"]), "url": search_controls.hit_url(search, hit["id"], at)}
 
     return {
         "position": position, "total": total,
         "previous": neighbour(position - 1), "next": neighbour(position + 1),
-        "back_url": search.with_page(search_page.page_of(position, per_page)).url() + f"#hit-{position}",
+        "back_url": search.with_page(search_controls.page_of(position, per_page)).url() + f"#hit-{position}",
     }
 
 

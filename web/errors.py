@@ -6,7 +6,11 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from corpus.errors import BadRequest, IndexUnavailable, KwarchiveError, NotFound, TooLarge
+from corpus.errors import KwarchiveError
+from index.errors import IndexUnavailable
+from search.errors import BadRequest, NotFound
+
+from web.exports import TooLarge
 from web.fairness import TooManyCostly
 
 log = logging.getLogger("kwarchive.web")

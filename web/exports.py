@@ -16,10 +16,11 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request
 
-from corpus.errors import TooLarge
+from corpus.errors import KwarchiveError
 from search.request import SearchRequest
+from search.result import doc_url
 
-from web import collections, deadline, names, served_generation
+from web import deadline, manifests, names, served_generation
 from web.public_url import absolute_url, public_root
 from web.reference import Reference, reference
 from web.reference_formats import CSV_COLUMNS, bibtex_entry, bibtex_key, csl_item, csv_row, ris_record
@@ -90,6 +91,10 @@ def check_size(total: int) -> None:
                        "(a date range, a collection or a type) and export it in parts.")
 
 
+class TooLarge(KwarchiveError):
+    """An export that would exceed its documented limit (EXPORT_MAX_ROWS); the message names the limit."""
+
+
 class DownloadTooSlow(TimeoutError):
     """The client had not taken the whole file when the export budget ended; the connection is cut short (a
     TimeoutError, which the worker treats like any client too slow to take its answer)."""
@@ -122,20 +127,15 @@ def reference_maker() -> Callable[[dict], Reference]:
     """record → Reference with its collection's manifest, the name authority and its public URL; everything it
     needs from the request is read now, so it can run while a response streams."""
     root = corpus_dir()
-    manifests = collections.manifests(root)
+    by_slug = manifests.by_slug(root)
     authority = names.load_authority(root)
     site = public_root()
-    return lambda record: reference(record, manifests.get(record.get("collection", "")), authority,
-                                    absolute_url(doc_path(record.get("id", "")), site))
+    return lambda record: reference(record, by_slug.get(record.get("collection", "")), authority,
+                                    absolute_url(doc_url(record.get("id", "")), site))
 
 
 def reference_for(record: dict) -> Reference:
     return reference_maker()(record)
-
-
-def doc_path(doc_id: str) -> str:
-    collection, _, number = doc_id.partition("/")
-    return f"/doc/{quote(collection)}/{quote(number)}"
 
 
 def write_csv(items, req: SearchRequest | None) -> Iterator[str]:

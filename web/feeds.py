@@ -8,9 +8,10 @@ from html import escape
 from flask import Response, render_template
 
 from search.request import MAX_PAGE, SearchRequest
+from search.result import doc_url
 
-from web import collections, served_generation
-from web.exports import CONTENT_TYPES, doc_path
+from web import manifests, served_generation
+from web.exports import CONTENT_TYPES
 from web.public_url import absolute_url
 from web.services import corpus_dir, get_searcher
 from web.templating import safe_highlight
@@ -40,8 +41,8 @@ def atom_response(req: SearchRequest) -> Response:
         previous_url=feed_url(req.with_page(req.page - 1)) if req.page > 1 else None,
         updated=built_at,
         entry_time=lambda hit: entry_time(hit.get("date") or {}, built_at),
-        doc_link=lambda hit: absolute_url(doc_path(hit["id"])),
-        titles=collections.titles(corpus_dir()),
+        doc_link=lambda hit: absolute_url(doc_url(hit["id"])),
+        titles=manifests.titles(corpus_dir()),
         summary_html=summary_html,
     )
     return Response(body, headers={"Content-Type": CONTENT_TYPES["atom"]})

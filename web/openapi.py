@@ -1,4 +1,5 @@
-"""The OpenAPI 3 description of the JSON API, built from the same constants the request parser uses."""
+"""The OpenAPI 3 description of the JSON API, built from the same constants the request parser uses.
+tests/web/test_openapi.py checks it against the app's routes and the bodies the API really sends."""
 from __future__ import annotations
 
 from index.facets import FACETS
@@ -54,16 +55,28 @@ HIT = {"type": "object", "required": ["id", "url", "title"], "properties": {
     "recipients": {"type": "array", "items": {"type": "string"}}, "classification": {"type": "string"},
     "archive": {"type": "string"}, "score": {"type": "number"},
     "versions": {"type": "array", "description": "The other matching-or-not versions of this document; the hit is "
-                                                 "its group's representative (the fullest text, then the smallest id)"},
+                                                 "its group's representative (the fullest text, then the smallest id)",
+                 "items": {"$ref": "#/components/schemas/Version"}},
     "snippet": {"type": "string", "description": "HTML: up to three escaped fragments with <mark>"}}}
+
+VERSION = {"type": "object", "required": ["id", "url"], "properties": {
+    "id": {"type": "string"}, "collection": {"type": "string"}, "url": {"type": "string"},
+    "title": {"type": "string"}}}
+
+BIN = {"type": "object", "required": ["key", "count"], "properties": {
+    "key": {"type": "string", "description": "YYYY or YYYY-MM"}, "label": {"type": "string"},
+    "from": {"type": "string"}, "to": {"type": "string"}, "count": {"type": "integer"}}}
 
 FACET_VALUE = {"type": "object", "properties": {
     "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
     "selected": {"type": "boolean"}}}
 
-SEARCH_RESULT = {"type": "object", "required": ["query", "total", "total_documents", "page", "per_page", "hits",
-                                                 "facets"], "properties": {
-    "query": {},
+SEARCH_RESULT = {"type": "object", "required": [
+    "query", "total", "total_documents", "page", "per_page", "hits", "facets", "histogram", "suggestion", "notices",
+], "properties": {
+    "query": {"type": "object", "properties": {
+        "q": {"type": "string"}, "query_string": {"type": "string"},
+        "description": {"type": "string", "description": "The search in plain words"}}},
     "total": {"type": "integer", "description": "Results: matching documents with the versions of one document "
                                                 "grouped under one hit (what the pages page over)"},
     "total_documents": {"type": "integer", "description": "Matching documents, every version counted (what facet "
@@ -72,9 +85,23 @@ SEARCH_RESULT = {"type": "object", "required": ["query", "total", "total_documen
     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
     "facets": {"type": "object", "additionalProperties": {"type": "array",
                                                            "items": {"$ref": "#/components/schemas/FacetValue"}}},
-    "histogram": {"type": "object", "properties": {"unit": {"type": "string", "enum": ["month", "year"]},
-                                                   "bins": {"type": "array", "items": {"type": "object"}}}},
+    "histogram": {"type": "object", "properties": {
+        "unit": {"type": "string", "enum": ["month", "year"]},
+        "bins": {"type": "array", "items": {"$ref": "#/components/schemas/Bin"}},
+        "undated": {"type": "integer", "description": "Matching documents without a date"}}},
     "suggestion": {"type": ["string", "null"]}, "notices": {"type": "array", "items": {"type": "string"}}}}
+
+FACET_VALUES = {"type": "object", "required": ["facet", "values"], "properties": {
+    "facet": {"type": "string"},
+    "values": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}}}
+
+NAME = {"type": "object", "properties": {
+    "key": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+    "description": {"type": "string"}}}
+
+HEALTH = {"type": "object", "required": ["status"], "properties": {
+    "status": {"type": "string", "enum": ["ok", "unavailable"]}, "documents": {"type": "integer"},
+    "generation": {"type": "integer"}, "error": {"type": "object"}}}
 
 
 def _json(ref: str, description: str) -> dict:
@@ -108,19 +135,33 @@ def openapi_document(server_url: str = "/") -> dict:
                 "responses": {"200": {"description": "The record (Document.to_dict())",
                                       "content": {"application/json": {"schema": {"type": "object"}}}},
                               "404": _error("No such document"), "503": _error("The index is unavailable")}}},
+            "/api/facet/{name}": {"get": {
+                "operationId": "facet", "summary": "Every value of one facet for a search, with counts",
+                "parameters": [
+                    _param("name", {"type": "string", "enum": [spec.name for spec in FACETS]}, "The facet.",
+                           location="path", required=True),
+                    _param("facet_q", {"type": "string", "maxLength": 200},
+                           "Keep only the values containing this text (case and accents ignored)."),
+                    *search_parameters()],
+                "responses": {"200": _json("#/components/schemas/FacetValues", "The facet's values"),
+                              "400": _error("A parameter cannot be honoured; `parameter` names it"),
+                              "404": _error("No such facet"), "503": _error("The index is unavailable")}}},
             "/api/names": {"get": {
                 "operationId": "names", "summary": "Names from the authority starting with a prefix",
                 "parameters": [_param("q", {"type": "string", "maxLength": 200}, "Prefix of a name in any spelling")],
                 "responses": {"200": {"description": "Up to ten names", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"names": {"type": "array", "items": {
-                        "type": "object", "properties": {"key": {"type": "string"}, "name": {"type": "string"},
-                                                         "kind": {"type": "string"}}}}}}}}}}}},
+                    "schema": {"type": "object", "properties": {"names": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/Name"}}}}}}}}}},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This description",
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {
+                    "schema": {"type": "object"}}}}}}},
             "/healthz": {"get": {
                 "operationId": "health", "summary": "Whether the index is readable",
-                "responses": {"200": {"description": "Ready", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}},
-                              "503": _error("The index is missing or unreadable")}}},
+                "responses": {"200": _json("#/components/schemas/Health", "Ready"),
+                              "503": _json("#/components/schemas/Health", "The index is missing or unreadable")}}},
         },
-        "components": {"schemas": {"Error": ERROR, "Date": DATE, "Hit": HIT, "FacetValue": FACET_VALUE,
-                                   "SearchResult": SEARCH_RESULT}},
+        "components": {"schemas": {"Error": ERROR, "Date": DATE, "Hit": HIT, "Version": VERSION,
+                                   "FacetValue": FACET_VALUE, "Bin": BIN, "SearchResult": SEARCH_RESULT,
+                                   "FacetValues": FACET_VALUES, "Name": NAME, "Health": HEALTH}},
     }

@@ -5,11 +5,11 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from corpus.errors import BadRequest
 from index.facets import FACET_BY_NAME
+from search.errors import BadRequest
 from search.request import SearchRequest
 
-from web import collections, exports, feeds, search_page, served_generation
+from web import exports, feeds, manifests, search_controls, served_generation
 from web.public_url import absolute_url
 from web.reference_formats import coins_title
 from web.services import corpus_dir, get_searcher
@@ -46,30 +46,30 @@ def search_page_view():
 
 def page_context(req: SearchRequest, result: dict) -> dict:
     root = corpus_dir()
-    titles = collections.titles(root)
-    facets = search_page.with_collection_titles(result.get("facets") or {}, titles)
-    labels = search_page.value_labels(facets)
+    titles = manifests.titles(root)
+    facets = search_controls.with_collection_titles(result.get("facets") or {}, titles)
+    labels = search_controls.value_labels(facets)
     to_reference = exports.reference_maker()
     return {
         "req": req,
         "result": result,
         "description": req.describe(lambda name, value: labels.get((name, value), value)),
-        "facet_groups": search_page.facet_groups(req, facets, visible=current_app.config["FACET_VISIBLE"]),
-        "chips": search_page.chips(req, labels),
+        "facet_groups": search_controls.facet_groups(req, facets, visible=current_app.config["FACET_VISIBLE"]),
+        "chips": search_controls.chips(req, labels),
         "clear_url": SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page).url(),
         "timeline": timeline(req, result.get("histogram")),
-        "pager": search_page.pager(req, int(result.get("total", 0))),
-        "sort_links": search_page.sort_links(req),
-        "export_links": search_page.export_links(req),
-        "feed_url": search_page.feed_url(req),
+        "pager": search_controls.pager(req, int(result.get("total", 0))),
+        "sort_links": search_controls.sort_links(req),
+        "export_links": search_controls.export_links(req),
+        "feed_url": search_controls.feed_url(req),
         "hidden_fields": [],
-        "per_page_choices": sorted({*search_page.PER_PAGE_CHOICES, req.per_page}),
+        "per_page_choices": sorted({*search_controls.PER_PAGE_CHOICES, req.per_page}),
         "suggestion_url": req.with_query(result["suggestion"]).url() if result.get("suggestion") else None,
         "relaxations": relaxations(req, labels) if not result.get("total") else [],
         "collection_titles": titles,
-        "version_label": lambda doc_id: collections.version_label(doc_id, root),
+        "version_label": lambda doc_id: manifests.version_label(doc_id, root),
         "header_q": req.q,
-        "hit_url": search_page.hit_url,
+        "hit_url": search_controls.hit_url,
         "compare_url": compare_path,
         "coins": lambda hit: coins_title(to_reference(dict(hit, title=plain_text(hit["title"]), archive={}))),
     }

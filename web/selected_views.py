@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, render_template, request
 
-from corpus.errors import BadRequest, NotFound
+from search.errors import BadRequest, NotFound
 
-from web import exports, search_page, served_generation
-from web.services import get_searcher
+from web import exports, search_controls, served_generation
 from web.public_url import absolute_url
+from web.services import get_searcher
 
 bp = Blueprint("selected", __name__)
 
@@ -59,5 +59,5 @@ def selected():
     return render_template(
         "selected.html", records=records, missing=missing, ids=kept,
         share_url=absolute_url(selected_url(kept)) if kept else "",
-        export_links=[{"label": label, "url": selected_url(kept, fmt)} for fmt, label in search_page.EXPORT_FORMATS],
+        export_links=[{"label": label, "url": selected_url(kept, fmt)} for fmt, label in search_controls.EXPORT_FORMATS],
         header_q="")

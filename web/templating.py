@@ -7,17 +7,14 @@ import re
 from flask import Flask, url_for
 from markupsafe import Markup
 
+from search.result import doc_url
+
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
 def plain_text(highlighted: str) -> str:
     """Text of a highlighted HTML fragment (search escapes everything and adds only <mark>)."""
     return html.unescape(_TAG_RE.sub("", highlighted or ""))
-
-
-def doc_url(doc_id: str, **params) -> str:
-    collection, _, number = doc_id.partition("/")
-    return url_for("doc.document", collection=collection, number=number, **params)
 
 
 def compare_path(doc_id: str) -> str:

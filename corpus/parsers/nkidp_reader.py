@@ -197,7 +197,7 @@ def _fill_gap(lines: list[str], low: int, high: int, missing: list[ListEntry], p
     windows = [_window(lines, content, k) for k in candidates]
     bonus = [_boundary_score(lines, content, k) for k in candidates]
     scores = [
-        [bonus[c] + _Probe.of(entry).score(windows[c], _Probe.of(before)) for c in range(len(candidates))]
+        [bonus[c] + _Probe.from_entry(entry).score(windows[c], _Probe.from_entry(before)) for c in range(len(candidates))]
         for entry, before in zip(missing, [previous] + missing[:-1])
     ]
     chosen = _best_increasing(scores, candidates)
@@ -271,7 +271,7 @@ class _Probe:
     words: tuple[str, ...]
 
     @classmethod
-    def of(cls, entry: ListEntry) -> "_Probe":
+    def from_entry(cls, entry: ListEntry) -> "_Probe":
         date = parse_date(entry.date_text, entry.year)
         days: tuple[str, ...] = ()
         month = ""

@@ -107,11 +107,6 @@ def test_entries_cover_people_places_and_organisations(authority):
     assert len({e.key for e in authority.entries}) == len(authority.entries)
 
 
-def test_names_for_suggestion_lists_written_forms(authority):
-    names = authority.names_for_suggestion()
-    assert "Shtikov" in names and "Joseph Stalin" in names
-
-
 def test_authority_pickles(authority):
     copy = pickle.loads(pickle.dumps(authority))
     assert copy.resolve("Shtikov").canonical == "Terentii Shtykov"

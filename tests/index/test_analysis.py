@@ -4,7 +4,7 @@ import pickle
 import pytest
 
 from index.analysis import make_analyzer
-from index_fixtures import small_authority
+from small_corpus import small_authority
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_postings_values_decode_to_their_occurrences(analyzer):
 
 def test_the_fingerprint_follows_the_analysis_code_not_only_the_authority(tmp_path, monkeypatch):
     from index import analysis
-    from index_fixtures import small_authority
+    from small_corpus import small_authority
 
     copies = []
     for source in analysis.ANALYSIS_SOURCES:

@@ -4,21 +4,20 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 from whoosh import query
 
-from corpus.errors import IndexUnavailable
 from index.build import build_full, build_incremental
 from index.columns import load_columns
+from index.errors import IndexUnavailable
 from index.generations import CURRENT, ReindexLocked, build_lock, live_generation, open_live_index
 from index.status import index_status, needs_build
-from index_fixtures import FixtureCorpus, changed, small_documents
+from small_corpus import FixtureCorpus, changed, small_documents
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
+TESTS = Path(__file__).resolve().parent.parent
+REPO = TESTS.parent
 
 
 def search_ids(root, term, field="body"):
@@ -98,24 +97,29 @@ def test_a_build_failing_midway_leaves_the_live_index(tmp_path):
     assert build_full(FixtureCorpus(), tmp_path).generation == 2
 
 
+# The child says when it is midway through writing documents, then waits there to be killed.
 KILLABLE_BUILD = textwrap.dedent("""
     import sys, time
-    sys.path[:0] = [{repo!r}, {here!r}]
+    sys.path[:0] = [{repo!r}, {tests!r}]
     from index.build import build_full
-    from index_fixtures import FixtureCorpus
-    build_full(FixtureCorpus(), {root!r}, lambda done, total: time.sleep(0.5))
+    from small_corpus import FixtureCorpus
+
+    def midway(done, total):
+        if done >= 2:
+            print("midway", flush=True)
+            time.sleep(600)
+
+    build_full(FixtureCorpus(), {root!r}, midway)
 """)
 
 
 def test_a_build_killed_with_sigkill_leaves_the_live_index(tmp_path):
     build_full(FixtureCorpus(), tmp_path)
-    script = KILLABLE_BUILD.format(repo=str(REPO), here=str(HERE), root=str(tmp_path))
-    child = subprocess.Popen([sys.executable, "-c", script])
-    deadline = time.monotonic() + 30
-    while not (tmp_path / "gen-2.tmp").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.7)
+    script = KILLABLE_BUILD.format(repo=str(REPO), tests=str(TESTS), root=str(tmp_path))
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "midway"
     child.send_signal(signal.SIGKILL)
+    child.stdout.close()
     child.wait()
     assert (tmp_path / "gen-2.tmp").exists()
     assert live_generation(tmp_path).number == 1 and search_ids(tmp_path, "shtikov") == ["fx/5"]

@@ -4,7 +4,7 @@ from whoosh import index as whoosh_index
 from index.build import build_full, build_incremental
 from index.columns import compute_columns, load_columns
 from index.generations import live_generation
-from index_fixtures import FixtureCorpus, changed, small_documents
+from small_corpus import FixtureCorpus, changed, small_documents
 
 
 def per_document(columns):
@@ -58,7 +58,7 @@ def test_columns_from_an_older_kwarchive_ask_for_a_reindex_and_incremental_rebui
 
     import pytest
 
-    from corpus.errors import IndexUnavailable
+    from index.errors import IndexUnavailable
 
     documents = small_documents()
     build_full(FixtureCorpus(documents), tmp_path)

@@ -8,7 +8,7 @@ from index.build import build_full
 from index.columns import load_columns
 from index.generations import live_generation, open_live_index
 from index.facets import FACETS
-from index_fixtures import FixtureCorpus
+from small_corpus import FixtureCorpus
 
 
 @pytest.fixture(scope="module")

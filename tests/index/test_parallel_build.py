@@ -4,7 +4,7 @@ import pytest
 from index.build import build_full
 from index.columns import load_columns
 from index.generations import live_generation, open_live_index
-from index_fixtures import FixtureCorpus, small_documents
+from small_corpus import FixtureCorpus, small_documents
 
 
 def index_contents(root):

@@ -17,7 +17,7 @@ from index.build import build_full
 from index.schema import document_fields, make_schema
 from index.storage import open_whoosh
 from index.whoosh_private import FastSegmentWriter
-from index_fixtures import FixtureCorpus, small_authority, small_documents
+from small_corpus import FixtureCorpus, small_authority, small_documents
 
 COPIES = 40  # 7 documents × 40: terms in more documents than one postings block (128) holds
 

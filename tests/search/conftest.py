@@ -1,4 +1,4 @@
-"""Indexes for the search tests: a tiny one built from the Documents of `tiny_corpus.py`; the bundled index is the
+"""Indexes for the search tests: a tiny one built from the Documents of tests/small_corpus.py; the bundled index is the
 session's one (tests/conftest.py), here also called `real`."""
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 from corpus.loader import Corpus
 from index.build import build_full
 from search.searcher import Searcher
-from tiny_corpus import AUTHORITY, TINY_DOCUMENTS
+from small_corpus import AUTHORITY, TINY_DOCUMENTS
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from corpus.loader import Corpus
 from index.build import build_full, build_incremental
 from search.request import SearchRequest
 from search.searcher import Searcher
-from tiny_corpus import AUTHORITY, TINY_DOCUMENTS
+from small_corpus import AUTHORITY, TINY_DOCUMENTS
 
 QUERIES = ["armistice", '"armistice talks"', "Shtikov", "armist*", "Kaesong", "telegram revision", "Stalin~"]
 

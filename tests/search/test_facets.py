@@ -6,7 +6,7 @@ import numpy as np
 from index.columns import Facet
 from index.facets import FACET_BY_NAME
 from search.facets import FacetColumn, facet_entries
-from tiny_corpus import AUTHORITY
+from small_corpus import AUTHORITY
 
 # Four documents: 0 sent by Stalin, 1 by Stalin and Mao, 2 by nobody, 3 by Mao.
 SENDERS = Facet("senders", ("Joseph Stalin", "Mao Zedong"), np.array([0, 1, 3, 3, 4], dtype=np.int32),

@@ -4,8 +4,8 @@ from urllib.parse import parse_qs
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from corpus.errors import BadRequest
 from index.facets import FACET_BY_NAME
+from search.errors import BadRequest
 from search.request import MAX_QUERY_CHARS, SearchRequest
 
 

@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from corpus.errors import NotFound
 from search.cli import search_command
+from search.errors import NotFound
 from search.request import SearchRequest
 
 

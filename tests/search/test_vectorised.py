@@ -20,11 +20,16 @@ def test_vectorised_scores_match_whoosh(tiny, text):
     assert np.allclose(scores, expected_scores, rtol=1e-4)
 
 
-def test_postings_arrays_are_cached_per_generation(tiny):
+def test_postings_arrays_equal_whoosh_postings_and_are_cached_per_generation(tiny):
     snapshot = tiny._current()
-    first = snapshot.postings.term("body", "armistice")
-    assert snapshot.postings.term("body", "armistice") is first
-    assert len(first[0]) == len(first[1])
+    docnums, weights = snapshot.postings.term("body", "armistice")
+    matcher = snapshot.reader.postings("body", "armistice")
+    walked = []
+    while matcher.is_active():
+        walked.append((matcher.id(), matcher.weight()))
+        matcher.next()
+    assert walked and list(zip(docnums.tolist(), weights.tolist())) == walked
+    assert snapshot.postings.term("body", "armistice")[0] is docnums
 
 
 @pytest.mark.parametrize("text", ["armistice", "Stalin telegram", "Shtikov", "armist*", "김일성", '"armistice talks"'])

@@ -117,7 +117,7 @@ def test_selected_ids_in_order_each_once():
     import pytest
     from werkzeug.datastructures import MultiDict
 
-    from corpus.errors import BadRequest
+    from search.errors import BadRequest
     from web.selected_views import MAX_SELECTED, selected_ids, selected_url
 
     args = MultiDict([("ids", "a/1,b/2, a/1"), ("id", "c/3")])

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from urllib.parse import quote
 
 from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.request import MAX_PAGE, SearchRequest
+from search.result import doc_url
 
 SORT_LABELS = {"relevance": "Relevance", "date_asc": "Oldest first", "date_desc": "Newest first",
                "title": "Title (A–Z)", "collection": "Collection and number"}
@@ -110,6 +110,5 @@ def page_of(position: int, per_page: int) -> int:
 def hit_url(req: SearchRequest, doc_id: str, position: int) -> str:
     """A result's link: the document with the whole search and its place in the list (`hit=`), so the document
     page can offer "Back to the search", previous and next ("3 of 41")."""
-    collection, _, number = doc_id.partition("/")
     query = req.with_page(page_of(position, req.per_page)).to_query_string()
-    return f"/doc/{quote(collection)}/{quote(number)}?" + (f"{query}&" if query else "") + f"hit={position}"
+    return f"{doc_url(doc_id)}?" + (f"{query}&" if query else "") + f"hit={position}"

@@ -9,7 +9,7 @@ from corpus.manifest import Manifest, load_manifest
 
 
 @lru_cache(maxsize=4)
-def manifests(root: str | None) -> dict[str, Manifest]:
+def by_slug(root: str | None) -> dict[str, Manifest]:
     """Manifests by slug; an unreadable root or manifest just leaves its collection unnamed."""
     try:
         path = corpus_root(root)
@@ -26,7 +26,7 @@ def manifests(root: str | None) -> dict[str, Manifest]:
 
 
 def titles(root: str | None) -> dict[str, str]:
-    return {slug: m.title for slug, m in manifests(root).items()}
+    return {slug: m.title for slug, m in by_slug(root).items()}
 
 
 def version_label(doc_id: str, root: str | None) -> str:
