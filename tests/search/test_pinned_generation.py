@@ -6,7 +6,7 @@ from corpus.loader import Corpus
 from index.build import build_full
 from search.request import SearchRequest
 from search.searcher import Searcher
-from tiny_corpus import AUTHORITY, TINY_DOCUMENTS
+from small_corpus import AUTHORITY, TINY_DOCUMENTS
 
 
 def build(root, documents) -> None:

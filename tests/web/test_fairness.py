@@ -41,7 +41,7 @@ def test_a_costly_search_without_a_turn_answers_429_and_a_cheap_one_still_runs(i
 def test_the_cost_counts_expanded_terms(index_root):
     app = create_app({"INDEX": str(index_root), "TESTING": True})
     with app.app_context():
-        from web.app import get_searcher
+        from web.services import get_searcher
         from search.request import SearchRequest
 
         searcher = get_searcher()
