@@ -14,7 +14,7 @@ from index import integrity
 from index.build import build_full, build_incremental
 from index.generations import CURRENT, check_files, live_generation, open_generation
 from index.status import index_status
-from index_fixtures import FixtureCorpus, changed, small_documents
+from small_corpus import FixtureCorpus, changed, small_documents
 from web.cli import cli
 
 
