@@ -14,6 +14,7 @@ from index.generations import live_generation
 from index.schema import ValuesTokenizer, make_schema
 from search.query import parse_query
 from search.request import SearchRequest
+from web.app import create_app
 
 pytestmark = pytest.mark.parametrize("spec", FACETS, ids=lambda spec: spec.name)
 
@@ -43,10 +44,18 @@ def test_schema_and_columns_hold_the_facet(spec, index_root):
     assert column.values, f"no document of the bundled corpus has a {spec.name}"
 
 
-def test_search_counts_the_facet_and_the_page_shows_and_selects_it(spec, client):
-    facets = client.get("/api/search?per_page=1").get_json()["facets"]
-    value = facets[spec.name][0]["value"]
-    page = client.get("/search").get_data(as_text=True)
+@pytest.fixture(scope="module")
+def served(index_root):
+    """One app for the module, and what every facet's test reads: the API's facets, the page, the OpenAPI."""
+    client = create_app({"INDEX": str(index_root), "TESTING": True}).test_client()
+    return {"client": client, "facets": client.get("/api/search?per_page=1").get_json()["facets"],
+            "page": client.get("/search").get_data(as_text=True),
+            "openapi": client.get("/api/openapi.json").get_json()}
+
+
+def test_search_counts_the_facet_and_the_page_shows_and_selects_it(spec, served):
+    client, page = served["client"], served["page"]
+    value = served["facets"][spec.name][0]["value"]
     group = re.search(rf'<fieldset class="facet" data-facet="{spec.name}">\s*<legend>([^<]*)</legend>', page)
     assert group and html.unescape(group.group(1)) == spec.title
     assert f'name="{spec.name}"' in page
@@ -54,8 +63,8 @@ def test_search_counts_the_facet_and_the_page_shows_and_selects_it(spec, client)
     assert html.escape(f"{spec.title}: ", quote=False) in selected  # the chip naming the selection
 
 
-def test_facet_api_and_openapi_know_the_facet(spec, client):
-    assert client.get(f"/api/facet/{spec.name}").get_json()["values"]
-    parameters = client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"]["parameters"]
+def test_facet_api_and_openapi_know_the_facet(spec, served):
+    assert served["client"].get(f"/api/facet/{spec.name}").get_json()["values"]
+    parameters = served["openapi"]["paths"]["/api/search"]["get"]["parameters"]
     described = [p for p in parameters if p["name"] == spec.name]
     assert described and described[0]["schema"]["type"] == "array" and spec.title in described[0]["description"]
