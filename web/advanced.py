@@ -7,14 +7,16 @@ import re
 from flask import Blueprint, redirect, render_template, request
 
 from corpus.model import DOC_TYPES
+from index.facets import FACETS
 from search.request import SearchRequest
 
 from web.search_controls import PER_PAGE_CHOICES, SORT_LABELS
 
 bp = Blueprint("advanced", __name__)
 
-TEXT_FIELDS = ("all", "phrase", "any", "none", "title", "sender", "recipient", "person", "place")
-FIELD_PREFIX = {"title": "title", "sender": "from", "recipient": "to", "person": "person", "place": "place"}
+# The name fields are the authority facets, each written in the query with its first alias (`from:Stalin`).
+NAME_FIELDS = {spec.name: (spec.aliases or (spec.name,))[0] for spec in FACETS if spec.authority}
+TEXT_FIELDS = ("all", "phrase", "any", "none", "title", *NAME_FIELDS)
 _WORD = re.compile(r'[^\s"()]+')
 
 
@@ -31,10 +33,10 @@ def compose_query(form) -> str:
         parts.append("(" + " OR ".join(words["any"]) + ")" if len(words["any"]) > 1 else words["any"][0])
     parts += [f"-{w}" for w in words["none"]]
     parts += [f"title:{w}" for w in words["title"]]
-    for name in ("sender", "recipient", "person", "place"):
+    for name, prefix in NAME_FIELDS.items():
         value = " ".join(_WORD.findall(form.get(name, "")))
         if value:
-            parts.append(f'{FIELD_PREFIX[name]}:"{value}"' if " " in value else f"{FIELD_PREFIX[name]}:{value}")
+            parts.append(f'{prefix}:"{value}"' if " " in value else f"{prefix}:{value}")
     return " ".join(parts)
 
 
