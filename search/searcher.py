@@ -261,7 +261,7 @@ class Searcher:
             match, selected, ordered, everything = self._all_documents(snapshot, request)
             return len(everything), self._records(snapshot, match, everything[start:start + count], selected, ordered)
 
-    def every_document(self, request: SearchRequest, batch: int = 500):
+    def every_document(self, request: SearchRequest, batch: int = 100):
         """(how many, generation, iterator of (record, hit)): every document `documents` would list, from one
         match, built a batch at a time. Call it inside `pinned()` so that the generation stays open to the end."""
         with self._lock:
