@@ -94,19 +94,26 @@ class Searcher:
             yield self._pinned.snapshot.generation.number
             return
         with self._lock:
-            snapshot = self._current()
-            self._pins[id(snapshot)] = self._pins.get(id(snapshot), 0) + 1
+            snapshot = self._hold(self._current())
         self._pinned.snapshot = snapshot
         try:
             yield snapshot.generation.number
         finally:
             self._pinned.snapshot = None
-            with self._lock:
-                self._pins[id(snapshot)] -= 1
-                if not self._pins[id(snapshot)]:
-                    del self._pins[id(snapshot)]
-                    if snapshot is not self._snapshot:
-                        snapshot.close()
+            self._release(snapshot)
+
+    def _hold(self, snapshot: Snapshot) -> Snapshot:
+        """Keep `snapshot` open past a generation switch until `_release` (call with the lock held)."""
+        self._pins[id(snapshot)] = self._pins.get(id(snapshot), 0) + 1
+        return snapshot
+
+    def _release(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._pins[id(snapshot)] -= 1
+            if not self._pins[id(snapshot)]:
+                del self._pins[id(snapshot)]
+                if snapshot is not self._snapshot:
+                    snapshot.close()
 
     def clear_cache(self) -> None:
         """Forget cached results (not the generation's postings arrays): for benchmarks and tests."""
@@ -132,13 +139,17 @@ class Searcher:
                 self._cache.move_to_end(key)
                 return cached
             cost = self._cost(snapshot, request)
-        with self.gate(cost):  # outside the lock: waiting for a turn must not stop this process's other searches
-            with self._lock:
-                result = self._search(snapshot, request, facet_limit, started)
-                self._cache[key] = result
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-                return result
+            self._hold(snapshot)  # another thread may switch generations while this one waits for its turn
+        try:
+            with self.gate(cost):  # outside the lock: waiting for a turn must not stop this process's searches
+                with self._lock:
+                    result = self._search(snapshot, request, facet_limit, started)
+                    self._cache[key] = result
+                    if len(self._cache) > CACHE_SIZE:
+                        self._cache.popitem(last=False)
+                    return result
+        finally:
+            self._release(snapshot)
 
     def cost(self, request: SearchRequest) -> int:
         """About how many postings the search reads: the sum of its (expanded) terms' document frequencies."""

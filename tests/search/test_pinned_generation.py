@@ -37,3 +37,25 @@ def test_a_pinned_export_keeps_its_generation_through_two_reindexes(tmp_path):
     assert seen == expected and total == len(expected)
     after = searcher.search(SearchRequest(per_page=100))
     assert after.generation == generation + 2 and after.total_documents == 2
+
+
+def test_a_search_waiting_for_its_turn_survives_a_switch_made_meanwhile(tmp_path):
+    """Threads share a Searcher: another thread may open the new generation (closing the old) while this one
+    waits in `gate` between reading the generation and running the search."""
+    from contextlib import contextmanager
+
+    documents = list(TINY_DOCUMENTS)
+    build(tmp_path, documents)
+    searcher = Searcher(tmp_path)
+    old = searcher.generation
+
+    @contextmanager
+    def switching_gate(cost):
+        searcher.gate = lambda cost: __import__("contextlib").nullcontext()
+        build(tmp_path, documents[:3])
+        assert searcher.search(SearchRequest(q="armistice")).generation == old + 1  # "another thread"
+        yield
+
+    searcher.gate = switching_gate
+    result = searcher.search(SearchRequest(q="telegram"))
+    assert result.generation == old and result.total > 0
