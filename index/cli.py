@@ -1,4 +1,4 @@
-"""Commands of the index stage: `reindex` and `index status` (web/cli.py adds them to the kwarchive group), and
+"""Commands of the index stage: `reindex` and `index status|verify|repair|publish` (web/cli.py adds them to the kwarchive group), and
 the `--index` option every command that reads an index shares."""
 from __future__ import annotations
 
@@ -155,6 +155,28 @@ def repair(index_dir: str | None) -> None:
         point_current_at(root, good.name)
     click.echo(f"was: {status.error}\nCURRENT now names generation {good.number} ({good.meta.get('documents')} "
                f"documents, built at {good.meta.get('built_at')}); run `kwarchive reindex` to bring it up to date")
+
+
+@index_group.command("publish")
+@click.argument("dest_root", type=click.Path(file_okay=False))
+@click.option("--generation", "number", type=click.IntRange(min=1),
+              help="Publish this finished generation instead of the live one.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False),
+              help="Source index root (default KWARCHIVE_INDEX or var/index).")
+def publish(dest_root: str, number: int | None, index_dir: str | None) -> None:
+    """Copy the live (or a named) generation into DEST_ROOT, verify it, and make it live there atomically."""
+    from index.replicas import publish_copy, source_generation
+
+    source_root = index_root(index_dir)
+    result = publish_copy(source_generation(source_root, number), source_root, Path(dest_root))
+    live = result.generation
+    if not result.copied:
+        click.echo(f"{dest_root} already serves generation {result.source.number} of {source_root} "
+                   f"(as generation {live.number}); nothing copied")
+        return
+    click.echo(f"published generation {result.source.number} of {source_root} to {dest_root} as generation "
+               f"{live.number}: {live.meta.get('documents')} documents, {result.files} files, "
+               f"{result.size_bytes / 1e6:.1f} MB verified, in {result.seconds:.1f} s")
 
 
 class _ProgressReporter:

@@ -66,12 +66,29 @@ def live_generation(root: Path | str) -> Generation | None:
     match = _GEN.match(name)
     if not match:
         raise IndexUnavailable(f"{root / CURRENT} names {name!r}, which is not a generation")
-    path = root / name
+    return _read_generation(root / name, int(match.group(1)), "live generation")
+
+
+def generation_by_number(root: Path | str, number: int) -> Generation:
+    """A finished generation named by its number (live or not); IndexUnavailable naming those there are."""
+    root = Path(root)
+    path = root / generation_name(number)
+    if not path.is_dir():
+        try:
+            there = sorted(int(m.group(1)) for p in root.iterdir() if (m := _GEN.match(p.name)))
+        except OSError:
+            there = []
+        listed = ", ".join(map(str, there)) or "none"
+        raise IndexUnavailable(f"there is no generation {number} in {root} (finished generations: {listed})")
+    return _read_generation(path, number, "generation")
+
+
+def _read_generation(path: Path, number: int, what: str) -> Generation:
     try:
         meta = json.loads((path / META).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexUnavailable(f"live generation {name} is missing or corrupt: {exc}") from exc
-    return Generation(int(match.group(1)), path, meta)
+        raise IndexUnavailable(f"{what} {path.name} is missing or corrupt: {exc}") from exc
+    return Generation(number, path, meta)
 
 
 def open_generation(generation: Generation):
@@ -141,16 +158,16 @@ def open_live_index(root: Path | str):
     return open_generation(generation)
 
 
-def next_generation(root: Path) -> tuple[int, Path]:
+def next_generation(root: Path, at_least: int = 1) -> tuple[int, Path]:
     """A fresh numbered temporary directory for a build (numbers never reused while their dirs exist or CURRENT
-    names them)."""
+    names them); its number is `at_least` when that is free and above every other."""
     numbers = [int(m.group(1)) for p in root.iterdir() if (m := _GEN.match(p.name) or _TMP.match(p.name))]
     # A deleted live generation's number is not reused either: a server still holding it open must see a change.
     try:
         pointed = _GEN.match((root / CURRENT).read_text(encoding="utf-8").strip())
     except (OSError, UnicodeDecodeError):
         pointed = None
-    number = max(numbers + ([int(pointed.group(1))] if pointed else []), default=0) + 1
+    number = max(max(numbers + ([int(pointed.group(1))] if pointed else []), default=0) + 1, at_least)
     path = root / f"{generation_name(number)}.tmp"
     path.mkdir()
     return number, path
