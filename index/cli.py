@@ -1,5 +1,5 @@
-"""Commands of the index stage: `reindex` and `index status|verify|repair|publish` (web/cli.py adds them to the kwarchive group), and
-the `--index` option every command that reads an index shares."""
+"""Commands of the index stage: `reindex` and `index status|verify|repair|publish` (web/cli.py adds them to the
+kwarchive group), and the `--index` option every command that reads an index shares."""
 from __future__ import annotations
 
 import errno
