@@ -29,6 +29,14 @@ def state(root):
     return sorted(p.name for p in root.iterdir()), (root / "CURRENT").read_text()
 
 
+def flip_byte(path, offset: int) -> None:
+    with open(path, "r+b") as out:
+        out.seek(offset)
+        byte = out.read(1)
+        out.seek(offset)
+        out.write(bytes([byte[0] ^ 0xFF]))
+
+
 def documents_in(root) -> int:
     index = open_live_index(root)
     with index.searcher() as searcher:
@@ -70,17 +78,25 @@ def test_a_copy_that_does_not_verify_leaves_the_destination_untouched(tmp_path, 
     def damaged_copy(source_file, target):  # a bad disk or network file system flips a byte of one file
         copy(source_file, target)
         if target.stat().st_size > 1000:
-            with open(target, "r+b") as out:
-                out.seek(500)
-                byte = out.read(1)
-                out.seek(500)
-                out.write(bytes([byte[0] ^ 0xFF]))
+            flip_byte(target, 500)
 
     monkeypatch.setattr(replicas, "_copy_durably", damaged_copy)
     result = publish(dest, "--index", source)
     assert result.exit_code == 1 and "does not match the build" in result.output
     assert "destination is unchanged" in result.output and "Traceback" not in result.output
     assert state(dest) == before and documents_in(dest) == 3
+
+
+def test_a_damaged_source_is_not_published(tmp_path, source):
+    dest = tmp_path / "replica"
+    assert publish(dest, "--index", source, "--generation", 1).exit_code == 0
+    before = state(dest)
+    largest = max((p for p in (source / "gen-2").iterdir() if p.name != "generation.json"),
+                  key=lambda p: p.stat().st_size)
+    flip_byte(largest, 100)  # same size, other bytes: what a failing disk leaves
+    result = publish(dest, "--index", source)
+    assert result.exit_code == 1 and f"file {largest.name} differs from the checksum" in result.output
+    assert state(dest) == before
 
 
 @pytest.mark.parametrize("args, message", [
