@@ -26,7 +26,8 @@ alternatives of each position, boosting ``word`` (and ``translit``) above ``stem
 a stemmed one; treat an ``entity`` token as an alternative to the ``width`` positions it starts; treat the
 bigrams that follow a CJK word as a phrase alternative to that word.
 
-Per-token work (folding, transliteration, stemming) is cached, because a corpus repeats its words.
+Per-word work (folding, transliteration, stemming) is remembered, because a corpus repeats its words; the memos
+are bounded by bytes (`index/caching.py`), so no run of distinct or overlong words can grow them without end.
 """
 from __future__ import annotations
 
@@ -43,11 +44,14 @@ from whoosh.analysis import CompositeAnalyzer, Filter, Tokenizer
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.lang.snowball.russian import RussianStemmer
 
+from index.caching import memoize
 from index.whoosh_private import new_token
 
 STEM_PREFIX = "~"
 ENTITY_PREFIX = "ent:"
-_CACHE_SIZE = 1 << 18
+WORD_CACHE_BYTES = 32 * 2**20  # per memo of per-word work (folding, transliteration, stems, name bases)
+_WORD_INFOS = 1 << 18  # distinct words whose index-time analysis is remembered (the indexer's hot path)
+LONGEST_CACHED_WORD = 40  # characters; a longer "word" (a run of digits, a URL, junk) is analysed but not kept
 _APOSTROPHES = "'’ʼ‘`´ʻ′"
 _DROP_INNER = str.maketrans("", "", _APOSTROPHES + ".·")
 _BGN_MARKS = str.maketrans("", "", "·ʹʺˮ'\"ʼ")
@@ -91,7 +95,7 @@ def script_of(word: str) -> str:
     return "other"
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@memoize(WORD_CACHE_BYTES)
 def fold_word(raw: str) -> tuple[str, str, int]:
     """(folded text, script, characters trimmed from the end) for one raw word; "" when nothing is left."""
     trim = 0
@@ -110,7 +114,7 @@ def fold_word(raw: str) -> tuple[str, str, int]:
     return text, script, trim
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@memoize(WORD_CACHE_BYTES)
 def transliterate_cyrillic(word: str) -> tuple[str, ...]:
     """Latin forms of a Cyrillic word in the English style: Штыков → shtykov, Вышинский → vyshinskiy, vyshinsky."""
     latin = _transliterator("Russian-Latin/BGN").transliterate(word).translate(_BGN_MARKS)
@@ -126,7 +130,7 @@ _english = EnglishStemmer()
 _russian = RussianStemmer()
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@memoize(WORD_CACHE_BYTES)
 def stem_word(word: str, script: str) -> str:
     """The Snowball stem for Latin (English) and Cyrillic (Russian) words; the word itself otherwise."""
     if len(word) < 4:
@@ -251,7 +255,7 @@ def _name_base(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@memoize(WORD_CACHE_BYTES)
 def name_bases(word: str, script: str) -> tuple[str, ...]:
     """The forms under which a running-text word may meet an authority form: itself, and without a Korean
     particle (김일성은 → 김일성) or a Russian case ending (Ким Ир Сеном → сен, Вышинскому → вышинск)."""
@@ -395,10 +399,13 @@ class AuthorityFilter(Filter):
                 yield new_token(ENTITY_PREFIX + key, pos, start, end, "entity", mode, width=width, script="")
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=_WORD_INFOS)
 def _word_info(raw: str) -> tuple | None:
     """Everything index-time analysis derives from one raw word, computed once per distinct word:
-    (folded text, characters trimmed, bigrams, transliterations, ~stem or None, name bases of word+translits)."""
+    (folded text, characters trimmed, bigrams, transliterations, ~stem or None, name bases of word+translits).
+
+    Called once per word of every document indexed, so it keeps functools' C cache, bounded by count, and words
+    longer than `LONGEST_CACHED_WORD` do not enter it (`IcuAnalyzer.postings`): that bounds its bytes too."""
     text, script, trim = fold_word(raw)
     if not text:
         return None
@@ -432,7 +439,8 @@ class IcuAnalyzer(CompositeAnalyzer):
                 continue
             s, e = (mapping[start], mapping[end]) if mapping else (start, end)
             start = end
-            info = _word_info(value[s:e])
+            raw = value[s:e]
+            info = _word_info(raw) if e - s <= LONGEST_CACHED_WORD else _word_info.__wrapped__(raw)
             if info is None:
                 pos += 1
                 continue

@@ -4,11 +4,9 @@ and snippets be cut from offsets instead of walking Whoosh's matchers. Blocks ar
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 
+from index.caching import BoundedCache
 from index.schema import OffsetsFormat
 from index.whoosh_private import field_lengths, postings_blocks
 from search.snippets import collect_spans
@@ -21,33 +19,14 @@ _EMPTY_I32 = np.zeros(0, dtype=np.int32)
 
 
 class Postings:
-    """Postings of (field, term) as numpy arrays over global docnums, read once per generation and kept in an
-    LRU bounded by bytes: what lets queries be scored with vectorised BM25 instead of walking matchers."""
+    """Postings of (field, term) as numpy arrays over global docnums, read once per generation and kept in a
+    cache bounded by bytes: what lets queries be scored with vectorised BM25 instead of walking matchers."""
 
     def __init__(self, reader, schema, size: int):
         self.reader, self.schema, self.size = reader, schema, size
         self.leaves = list(reader.leaf_readers())
-        self._lock = threading.Lock()
-        self._cache: OrderedDict = OrderedDict()
-        self._bytes = 0
+        self.cache = BoundedCache(TERM_CACHE_BYTES)
         self._lengths: dict[str, np.ndarray] = {}
-
-    def _remember(self, key, value, nbytes: int):
-        with self._lock:
-            self._cache[key] = (value, nbytes)
-            self._bytes += nbytes
-            while self._bytes > TERM_CACHE_BYTES and len(self._cache) > 1:
-                _, (_, dropped) = self._cache.popitem(last=False)
-                self._bytes -= dropped
-        return value
-
-    def _recall(self, key):
-        with self._lock:
-            found = self._cache.get(key)
-            if found is None:
-                return None
-            self._cache.move_to_end(key)
-            return found[0]
 
     def _blocks_of(self, fieldname: str, text, values: bool):
         """(global docnums int64, weights, values) per postings block of one term, over every segment with it."""
@@ -59,7 +38,7 @@ class Postings:
     def term(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(sorted docnums int64, weights float32) of one term; empty arrays when the index lacks it."""
         key = ("t", fieldname, text)
-        found = self._recall(key)
+        found = self.cache.get(key)
         if found is not None:
             return found
         ids, weights = [], []
@@ -68,14 +47,14 @@ class Postings:
             weights.append(np.asarray(block_weights, dtype=np.float32))
         docs = np.concatenate(ids) if ids else _EMPTY_I
         result = (docs, np.concatenate(weights) if weights else _EMPTY_F)
-        return self._remember(key, result, docs.nbytes * 3 // 2 + 200)
+        return self.cache.put(key, result)
 
     def positions(self, fieldname: str, text) -> np.ndarray:
         """Sorted docnum << 32 | position of every occurrence of one term, for phrase matching."""
         if self.has_offsets(fieldname):
             return self.occurrences(fieldname, text)[0]
         key = ("p", fieldname, text)
-        found = self._recall(key)
+        found = self.cache.get(key)
         if found is not None:
             return found
         fmt = self.schema[fieldname].format
@@ -85,7 +64,7 @@ class Postings:
             docs.append(np.repeat(block_ids, [len(d) for d in decoded]))
             positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
         keys = (np.concatenate(docs) << 32) | np.concatenate(positions) if docs else _EMPTY_I
-        return self._remember(key, keys, keys.nbytes + 200)
+        return self.cache.put(key, keys)
 
     def has_offsets(self, fieldname: str) -> bool:
         """Whether the field's postings values are this project's flat (pos, startchar, endchar) triples."""
@@ -95,7 +74,7 @@ class Postings:
         """(docnum << 32 | position, startchar, endchar) of every occurrence of one term, sorted by the first;
         decoded block by block with numpy from the flat triples (fields with `has_offsets` only)."""
         key = ("o", fieldname, text)
-        found = self._recall(key)
+        found = self.cache.get(key)
         if found is not None:
             return found
         docs, rows = [], []
@@ -107,12 +86,12 @@ class Postings:
             rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])))
             docs.append(np.repeat(block_ids, counts))
         if not docs:
-            return self._remember(key, (_EMPTY_I, _EMPTY_I32, _EMPTY_I32), 200)
+            return self.cache.put(key, (_EMPTY_I, _EMPTY_I32, _EMPTY_I32))
         # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
         triples = np.concatenate(rows, axis=1)
         keys = (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
         found = (keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2]))
-        return self._remember(key, found, keys.nbytes * 2 + 200)
+        return self.cache.put(key, found)
 
     def spans(self, fieldname: str, texts, docnums, walked=None) -> dict[int, list[tuple[int, int]]]:
         """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.
@@ -125,7 +104,7 @@ class Postings:
         wanted = np.unique(np.asarray(docnums, dtype=np.int64))
         spans: dict[int, list[tuple[int, int]]] = {int(d): [] for d in wanted}
         for text in texts:
-            if self._recall(("o", fieldname, text)) is None and \
+            if self.cache.get(("o", fieldname, text)) is None and \
                     len(self.term(fieldname, text)[0]) > SPAN_ARRAYS_MAX_DOCS:
                 for docnum, found in collect_spans(self.reader, fieldname, [text], wanted, walked).items():
                     spans[docnum].extend(found)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from whoosh import query as wq
@@ -20,6 +21,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from corpus.archive import citation_keys, find_citation, parse_source_note
 from index.analysis import ENTITY_PREFIX, AuthorityFilter, fold_word
+from index.caching import BoundedCache
 from index.facets import FACET_BY_FIELD
 from search.query_syntax import QueryNode, merge_words, parse_syntax, plain_words
 
@@ -28,6 +30,7 @@ REFERENCE_FIELD = "reference"
 MAX_WORDS = 32
 MIN_PREFIX = 2
 BOOSTS = {"word": 1.0, "translit": 1.0, "entity": 0.8, "bigram": 0.8, "stem": 0.5}
+FUZZY_NAMES_BYTES = 4 * 2**20  # fuzzy words' name matches kept per generation
 
 Resolver = Callable[[str, str], "str | None"]
 
@@ -42,50 +45,40 @@ class ParsedQuery:
     plain_fallback: bool = False
 
 
-def _fuzzy_entities(analyzer, folded: str, distance: int) -> list[str]:
-    """Entity tokens of authority names spelt within `distance` of the word: Vishinski~ finds every Vyshinsky.
+class FuzzyNames:
+    """The authority names a misspelt word may mean (Vishinski~ finds every Vyshinsky): folded one-word forms →
+    their entity token, and the matches found for each (word, distance), remembered since each word is compared
+    with every form. One per index generation: the Snapshot keeps it."""
 
-    Remembered per analyzer, since each word is compared with every authority form."""
-    names = _one_word_names(analyzer)
-    remembered = _NAMES_CACHE[id(analyzer)][2]
-    found = remembered.get((folded, distance))
-    if found is None:
-        found = sorted({key for form, key in names.items()
-                        if abs(len(form) - len(folded)) <= distance and damerau_levenshtein(form, folded) <= distance})
-        if len(remembered) >= _FUZZY_REMEMBERED:
-            remembered.clear()
-        remembered[(folded, distance)] = found
-    return list(found)
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self._found = BoundedCache(FUZZY_NAMES_BYTES)
 
+    @cached_property
+    def names(self) -> dict[str, str]:
+        items = getattr(self.analyzer, "items", ())
+        authority = next((item for item in items if isinstance(item, AuthorityFilter)), None)
+        names: dict[str, str] = {}
+        for key, forms in (authority.entries if authority is not None else ()):
+            for form in forms:
+                words = re.split(r"[\s\-]+", form.strip())
+                folded = fold_word(words[0])[0] if len(words) == 1 else ""
+                if len(folded) >= 4:
+                    names.setdefault(folded, f"{ENTITY_PREFIX}{key}")
+        return names
 
-_NAMES_CACHE: dict[int, tuple[object, dict[str, str], dict]] = {}
-_FUZZY_REMEMBERED = 4096
-
-
-def _one_word_names(analyzer) -> dict[str, str]:
-    """Folded one-word authority forms → their entity token, once per analyzer (i.e. per index generation)."""
-    cached = _NAMES_CACHE.get(id(analyzer))
-    if cached is not None and cached[0] is analyzer:
-        return cached[1]
-    items = getattr(analyzer, "items", ())
-    authority = next((item for item in items if isinstance(item, AuthorityFilter)), None)
-    names: dict[str, str] = {}
-    for key, forms in (authority.entries if authority is not None else ()):
-        for form in forms:
-            words = re.split(r"[\s\-]+", form.strip())
-            folded = fold_word(words[0])[0] if len(words) == 1 else ""
-            if len(folded) >= 4:
-                names.setdefault(folded, f"{ENTITY_PREFIX}{key}")
-    _NAMES_CACHE.clear()
-    _NAMES_CACHE[id(analyzer)] = (analyzer, names, {})
-    return names
+    def near(self, folded: str, distance: int) -> list[str]:
+        """Entity tokens of the names spelt within `distance` edits of the folded word."""
+        return list(self._found.get_or_compute((folded, distance), lambda: tuple(sorted({
+            key for form, key in self.names.items()
+            if abs(len(form) - len(folded)) <= distance and damerau_levenshtein(form, folded) <= distance}))))
 
 
 # ---- compiling to Whoosh ---------------------------------------------------------------------------------------
 
 class _Compiler:
-    def __init__(self, analyzer, resolve: Resolver):
-        self.analyzer, self.resolve = analyzer, resolve
+    def __init__(self, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames):
+        self.analyzer, self.resolve, self.fuzzy_names = analyzer, resolve, fuzzy_names
         self.notices: list[str] = []
         self.words: list[str] = []
         self.budget = MAX_WORDS
@@ -202,7 +195,7 @@ class _Compiler:
         if not folded:
             return None
         self.words.append(folded)
-        entities = _fuzzy_entities(self.analyzer, folded, node.distance)
+        entities = self.fuzzy_names.near(folded, node.distance)
         parts = [wq.FuzzyTerm(f, folded, maxdist=node.distance, prefixlength=1) for f in self.fields(node)]
         parts += [wq.Term(f, entity) for f in self.fields(node) for entity in entities]
         return parts[0] if len(parts) == 1 else wq.Or(parts)
@@ -273,14 +266,16 @@ def _units(analyzer, text: str, phrase: bool = False) -> list[dict]:
 
 # ---- entry point -----------------------------------------------------------------------------------------------
 
-def parse_query(text: str, analyzer, resolve: Resolver) -> ParsedQuery:
-    """Any text → ParsedQuery; the empty query is `Every()`. Never raises on user input."""
+def parse_query(text: str, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames | None = None) -> ParsedQuery:
+    """Any text → ParsedQuery; the empty query is `Every()`. Never raises on user input.
+
+    `fuzzy_names` is the generation's (`Snapshot.fuzzy_names`); without it one is made for this query."""
     if not text.strip():
         return ParsedQuery(wq.Every())
     cited = find_citation(text) if '"' not in text and ":" not in text else None
     if cited is not None:
         (start, end), ref = cited
-        rest = parse_query(f"{text[:start]} {text[end:]}".strip(), analyzer, resolve) if (
+        rest = parse_query(f"{text[:start]} {text[end:]}".strip(), analyzer, resolve, fuzzy_names) if (
             text[:start] + text[end:]).strip() else None
         reference = citation_query(ref)
         if rest is None or isinstance(rest.query, wq.Every):
@@ -293,7 +288,7 @@ def parse_query(text: str, analyzer, resolve: Resolver) -> ParsedQuery:
         notices.append(
             f"The query could not be read as written ({syntax.problems[0]}); it was searched as plain words.")
         tree = QueryNode("seq", children=(QueryNode("words", text=plain_words(text)),))
-    compiler = _Compiler(analyzer, resolve)
+    compiler = _Compiler(analyzer, resolve, fuzzy_names or FuzzyNames(analyzer))
     compiled = compiler.node(tree)
     if compiled is None:
         notices.append("The query has no searchable words; showing all documents.")

@@ -1,9 +1,8 @@
 """Searcher: runs a SearchRequest against the live index generation and returns a SearchResult.
 
-Every matching docnum and its BM25F score come from numpy over cached postings arrays (Whoosh's own matcher
-only walks query shapes the vectorised evaluator does not know); everything after that — date
-overlap, facet filters, facet counts, the histogram, sorting, version grouping, paging — is numpy over the
-per-generation columns. Snippets come from postings offsets. Results are cached per (generation, canonical
+`search/scoring.py` lists every matching docnum with its score; everything after that — date overlap, facet
+filters, facet counts, the histogram, sorting, version grouping, paging — is numpy over the per-generation
+columns. Snippets come from postings offsets. Results are cached per (generation, canonical
 query string); the live generation is re-checked on every call (one small file read) and a new one is opened
 when it changes, which also drops the cache.
 """
@@ -13,29 +12,52 @@ import json
 import threading
 import time
 from contextlib import contextmanager, nullcontext
-from math import log
-from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
 
+from index.caching import BoundedCache
 from index.errors import IndexUnavailable
 from index.facets import FACET_BY_NAME
 from index.generations import live_generation
 from search import facets as facet_counts
 from search.dates import ymd_to_iso
 from search.errors import NotFound
-from search.query import TEXT_FIELDS, parse_query
+from search.query import TEXT_FIELDS, ParsedQuery, parse_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult, doc_url
+from search.scoring import matching
 from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
 from search.suggest import did_you_mean
 
-CACHE_SIZE = 256
+RESULT_CACHE_BYTES = 32 * 2**20  # search results kept per searcher (per worker)
 MORE_LIKE_THIS_CHARS = 50_000  # key terms of a very long document come from its beginning
 FEW_RESULTS = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    """What one request matches, before ordering and paging: boolean masks and scores over docnums."""
+
+    parsed: ParsedQuery
+    notices: tuple[str, ...]
+    base: np.ndarray  # live documents the query matches
+    score: np.ndarray  # BM25F score per docnum (0 where unscored)
+    dates: np.ndarray  # documents whose dates overlap the requested range
+    masks: dict[str, np.ndarray]  # facet name → documents carrying a selected value
+    selected: dict[str, list[int]]  # facet name → the selected values' ids
+    unknown: dict[str, list[str]]  # facet name → selected values no document has
+
+    def filtered(self, without: str | None = None, dates: bool = True) -> np.ndarray:
+        """The selected documents: query, dates (unless `dates=False`) and every facet but `without`."""
+        mask = self.base & self.dates if dates else self.base.copy()
+        for facet, facet_mask in self.masks.items():
+            if facet != without:
+                mask &= facet_mask
+        return mask
 
 
 class Searcher:
@@ -45,7 +67,7 @@ class Searcher:
         self.index_root = Path(index_root)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
-        self._cache: OrderedDict = OrderedDict()
+        self._cache = BoundedCache(RESULT_CACHE_BYTES)
         self._pins: dict[int, int] = {}  # id(snapshot) -> open pins; a pinned snapshot is closed by its last unpin
         self._pinned = threading.local()
         self.gate = lambda cost: nullcontext()  # the web layer makes costly searches take turns (web/fairness.py)
@@ -74,7 +96,8 @@ class Searcher:
                 try:
                     snapshot.ensure_intact()
                 except IndexUnavailable:  # its files changed under it: answer 503 until it is repaired
-                    self._snapshot, self._cache = None, OrderedDict()
+                    self._snapshot = None
+                    self._cache.clear()
                     if not self._pins.get(id(snapshot)):
                         snapshot.close()
                     raise
@@ -82,7 +105,8 @@ class Searcher:
             fresh = Snapshot(live)
             if snapshot is not None and not self._pins.get(id(snapshot)):
                 snapshot.close()
-            self._snapshot, self._cache = fresh, OrderedDict()
+            self._snapshot = fresh
+            self._cache.clear()
             return fresh
 
     @contextmanager
@@ -117,8 +141,7 @@ class Searcher:
 
     def clear_cache(self) -> None:
         """Forget cached results (not the generation's postings arrays): for benchmarks and tests."""
-        with self._lock:
-            self._cache = OrderedDict()
+        self._cache.clear()
 
     def close(self) -> None:
         with self._lock:
@@ -136,18 +159,13 @@ class Searcher:
             key = (snapshot.generation.number, request.cache_key(), facet_limit)
             cached = self._cache.get(key)
             if cached is not None:
-                self._cache.move_to_end(key)
                 return cached
             cost = self._cost(snapshot, request)
             self._hold(snapshot)  # another thread may switch generations while this one waits for its turn
         try:
             with self.gate(cost):  # outside the lock: waiting for a turn must not stop this process's searches
                 with self._lock:
-                    result = self._search(snapshot, request, facet_limit, started)
-                    self._cache[key] = result
-                    if len(self._cache) > CACHE_SIZE:
-                        self._cache.popitem(last=False)
-                    return result
+                    return self._cache.put(key, self._search(snapshot, request, facet_limit, started))
         finally:
             self._release(snapshot)
 
@@ -159,7 +177,7 @@ class Searcher:
     def _cost(self, snapshot: Snapshot, request: SearchRequest) -> int:
         if not request.q:
             return 0
-        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value)
+        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names)
         reader, total = snapshot.reader, 0
         for leaf in parsed.query.leaves():
             if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
@@ -178,11 +196,11 @@ class Searcher:
             match = self._match(snapshot, request)
             return self._facet(snapshot, request, match, facet, limit, facet_q)
 
-    def _match(self, snapshot: Snapshot, request: SearchRequest) -> dict:
+    def _match(self, snapshot: Snapshot, request: SearchRequest) -> "Match":
         """Matching docnums and scores, date mask and per-facet masks (all boolean arrays over docnums)."""
-        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value)
+        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names)
         notices = list(request.notices) + list(parsed.notices)
-        docnums, scores = _run(snapshot, parsed.query, scored=request.sort == "relevance" and bool(request.q))
+        docnums, scores = matching(snapshot, parsed.query, scored=request.sort == "relevance" and bool(request.q))
         notices += _expansion_notices(snapshot, parsed.query)
         size = snapshot.size
         base = np.zeros(size, dtype=bool)
@@ -207,37 +225,29 @@ class Searcher:
                     notices.append(f"No document has {facet} '{value}'.")
             masks[facet] = snapshot.facets[facet].mask_for(ids, size)
             selected[facet], unknown[facet] = ids, missing
-        return {"parsed": parsed, "notices": notices, "base": base, "score": score_of, "dates": dates,
-                "masks": masks, "selected": selected, "unknown": unknown}
-
-    def _filtered(self, match: dict, without: str | None = None, dates: bool = True) -> np.ndarray:
-        mask = match["base"] & match["dates"] if dates else match["base"].copy()
-        for facet, facet_mask in match["masks"].items():
-            if facet != without:
-                mask &= facet_mask
-        return mask
+        return Match(parsed, tuple(notices), base, score_of, dates, masks, selected, unknown)
 
     def _facet(self, snapshot, request, match, facet, limit, facet_q="") -> list:
         return facet_counts.facet_entries(
-            snapshot.facets[facet], self._filtered(match, without=facet), set(match["selected"].get(facet, ())),
-            match["unknown"].get(facet, ()), limit, facet_q)
+            snapshot.facets[facet], match.filtered(without=facet), set(match.selected.get(facet, ())),
+            match.unknown.get(facet, ()), limit, facet_q)
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, facet_limit, started) -> SearchResult:
         match = self._match(snapshot, request)
-        selected = self._filtered(match)
+        selected = match.filtered()
         cols = snapshot.columns
         ordered, heads = _results(snapshot, match, selected, request)
         total = len(heads)
         page_heads = heads[(request.page - 1) * request.per_page: request.page * request.per_page]
         hits = self._hits(snapshot, match, page_heads, selected, ordered)
-        undated = self._filtered(match, dates=False) & (cols.date_start == 0)
+        undated = match.filtered(dates=False) & (cols.date_start == 0)
         dated = np.flatnonzero(selected & (cols.date_start > 0))
         histogram = facet_counts.histogram(cols.date_start[dated], cols.date_end[dated], request.date_range)
         histogram["undated"] = int(undated.sum())
-        notices = match["notices"]
+        notices = match.notices
         suggestion = None
-        if total < FEW_RESULTS and match["parsed"].words:
-            suggestion = did_you_mean(snapshot, request.q, match["parsed"].words)
+        if total < FEW_RESULTS and match.parsed.words:
+            suggestion = did_you_mean(snapshot, request.q, match.parsed.words)
         facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_BY_NAME}
         return SearchResult(
             query={"q": request.q, "query_string": request.to_query_string(), "description": request.describe()},
@@ -249,7 +259,7 @@ class Searcher:
     def _hits(self, snapshot, match, heads, selected, ordered) -> list[Hit]:
         if len(heads) == 0:
             return []
-        terms = _terms(snapshot, match["parsed"].query)
+        terms = _terms(snapshot, match.parsed.query)
         postings = snapshot.postings
         spans = {f: postings.spans(f, terms.get(f, ()), heads, snapshot.spans) if postings.has_offsets(f)
                  else collect_spans(snapshot.reader, f, terms.get(f, ()), heads, snapshot.spans)
@@ -259,7 +269,7 @@ class Searcher:
         for docnum in heads.tolist():
             stored = snapshot.searcher.stored_fields(docnum)
             record = json.loads(stored["record"])
-            hits.append(_hit(snapshot, record, stored, spans, docnum, float(match["score"][docnum]),
+            hits.append(_hit(snapshot, record, stored, spans, docnum, float(match.score[docnum]),
                              versions.get(docnum, [])))
         return hits
 
@@ -289,7 +299,7 @@ class Searcher:
 
     def _all_documents(self, snapshot: Snapshot, request: SearchRequest):
         match = self._match(snapshot, request)
-        selected = self._filtered(match)
+        selected = match.filtered()
         ordered, heads = _results(snapshot, match, selected, request)
         return match, selected, ordered, grouped_order(ordered, heads, snapshot.groups)
 
@@ -334,7 +344,7 @@ class Searcher:
             if not keywords:
                 return []
             q = wq.Or([wq.Term("body", w) for w in keywords])
-            docnums, scores = _run(snapshot, q, scored=True)
+            docnums, scores = matching(snapshot, q, scored=True)
             own = snapshot.groups[docnum]
             keep = snapshot.groups[docnums] != own
             docnums, scores = docnums[keep], scores[keep]
@@ -351,183 +361,6 @@ class Searcher:
 
 # ---- helpers -------------------------------------------------------------------------------------------------
 
-def _run(snapshot: Snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """Every matching docnum and its BM25F score, computed with numpy over cached postings arrays.
-
-    Queries of a shape the vectorised evaluator does not know are walked with Whoosh's own matcher.
-    """
-    if isinstance(q, wq.Every):
-        return np.flatnonzero(snapshot.columns.live), None
-    q = q.normalize()
-    try:
-        mask, score = _Vector(snapshot).run(q)
-    except _Unsupported:
-        return _walk(snapshot, q, scored)
-    docnums = np.flatnonzero(mask)
-    return docnums, (score[docnums] if scored else None)
-
-
-def _walk(snapshot: Snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    searcher = snapshot.searcher
-    if not scored:
-        return np.fromiter(q.docs(searcher), dtype=np.int64), None
-    matcher = q.matcher(searcher, searcher.context(needs_current=False))
-    ids, scores = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        scores.append(matcher.score())
-        matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
-
-
-class _Unsupported(Exception):
-    """A query node the vectorised evaluator leaves to Whoosh."""
-
-
-BM25_B, BM25_K1 = 0.75, 1.2
-
-
-class _Vector:
-    """Evaluates a Whoosh query tree as (match mask, score) arrays over all docnums, scoring like Whoosh's
-    BM25F: a term scores idf·tf·(K1+1)/(tf + K1·(1−B+B·len/avglen))·boost, OR and AND add their children's
-    scores, a phrase scores the sum of its words where they stand in sequence, prefixes and wildcards score
-    their boost."""
-
-    def __init__(self, snapshot: Snapshot):
-        self.snapshot, self.postings, self.size = snapshot, snapshot.postings, snapshot.size
-        self.reader = snapshot.reader
-        self.doc_count = self.reader.doc_count_all()
-
-    def run(self, q) -> tuple[np.ndarray, np.ndarray]:
-        method = getattr(self, "_" + type(q).__name__.lower(), None)
-        if method is None:
-            raise _Unsupported(type(q).__name__)
-        return method(q)
-
-    def _empty(self):
-        return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
-
-    def term_scores(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, scores) of one term."""
-        docs, weights = self.postings.term(fieldname, text)
-        if len(docs) == 0:
-            return docs, np.zeros(0)
-        field = self.snapshot.schema[fieldname]
-        if not field.scorable:
-            return docs, weights.astype(np.float64) * boost
-        idf = log(self.doc_count / (len(docs) + 1)) + 1
-        avg = (self.reader.field_length(fieldname) / (self.doc_count or 1)) or 1
-        lengths = self.postings.lengths(fieldname)[docs].astype(np.float64)
-        tf = weights.astype(np.float64)
-        scores = idf * (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / avg))
-        return docs, scores * boost
-
-    def _term(self, q):
-        mask, score = self._empty()
-        docs, scores = self.term_scores(q.fieldname, q.text, q.boost)
-        mask[docs] = True
-        score[docs] = scores
-        return mask, score
-
-    def _or(self, q):
-        mask, score = self._empty()
-        for child in q.subqueries:
-            if isinstance(child, wq.Term):  # scatter-add without building a dense array per term
-                docs, scores = self.term_scores(child.fieldname, child.text, child.boost)
-                mask[docs] = True
-                score[docs] += scores
-                continue
-            m, sc = self.run(child)
-            mask |= m
-            score += sc
-        return mask, score * q.boost
-
-    def _and(self, q):
-        mask, score = None, None
-        for child in q.subqueries:
-            m, sc = self.run(child)
-            mask, score = (m, sc) if mask is None else (mask & m, score + sc)
-        if mask is None:
-            return self._empty()
-        return mask, np.where(mask, score, 0.0) * q.boost
-
-    def _andnot(self, q):
-        mask, score = self.run(q.a)
-        negative, _ = self.run(q.b)
-        mask = mask & ~negative
-        return mask, np.where(mask, score, 0.0) * q.boost
-
-    def _andmaybe(self, q):
-        mask, score = self.run(q.a)
-        _, extra = self.run(q.b)
-        return mask, np.where(mask, score + extra, 0.0) * q.boost
-
-    def _require(self, q):
-        mask, score = self.run(q.a)
-        required, _ = self.run(q.b)
-        mask = mask & required
-        return mask, np.where(mask, score, 0.0) * q.boost
-
-    def _every(self, q):
-        live = self.snapshot.columns.live.copy()
-        return live, live * float(q.boost)
-
-    def _nullquery(self, q):
-        return self._empty()
-
-    def _multiterm(self, q, constant: bool):
-        mask, score = self._empty()
-        for text in self.snapshot.expand(q):
-            docs, scores = self.term_scores(q.fieldname, text, q.boost)
-            mask[docs] = True
-            if not constant:
-                score[docs] += scores
-        if constant:
-            score[mask] = q.boost
-        return mask, score
-
-    def _prefix(self, q):
-        return self._multiterm(q, constant=False)
-
-    _wildcard = _prefix
-
-    def _fuzzyterm(self, q):
-        return self._multiterm(q, constant=False)
-
-    def _sequence(self, q):
-        if q.slop != 1 or not q.ordered or not q.subqueries:
-            raise _Unsupported("sloppy sequence")
-        steps = [[self.postings.positions(f, t) for f, t in self._step(child)] for child in q.subqueries]
-        mask, score = self._empty()
-        rarest = min(range(len(steps)), key=lambda i: sum(len(k) for k in steps[i]))
-        starts = np.unique(np.concatenate(steps[rarest])) - rarest
-        for offset, alternatives in enumerate(steps):
-            if offset == rarest or len(starts) == 0:
-                continue
-            wanted, present = starts + offset, np.zeros(len(starts), dtype=bool)
-            for keys in alternatives:
-                if len(keys):
-                    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-                    present |= keys[at] == wanted
-            starts = starts[present]
-        if len(starts) == 0:
-            return mask, score
-        mask[np.unique(starts >> 32)] = True
-        for child in q.subqueries:
-            score += self.run(child)[1]
-        return mask, np.where(mask, score, 0.0) * q.boost
-
-    @staticmethod
-    def _step(child) -> list[tuple[str, str]]:
-        """The (field, text) alternatives of one phrase position: a term or an OR of terms."""
-        if isinstance(child, wq.Term):
-            return [(child.fieldname, child.text)]
-        if isinstance(child, wq.Or) and all(isinstance(c, wq.Term) for c in child.subqueries):
-            return [(c.fieldname, c.text) for c in child.subqueries]
-        raise _Unsupported("phrase step")
-
-
-_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str, ranks: dict | None = None) -> np.ndarray:
@@ -545,12 +378,12 @@ def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str, ranks: dict
     return docnums[np.lexsort((docnums, ends, starts, undated))]
 
 
-def _results(snapshot: Snapshot, match: dict, selected: np.ndarray, request: SearchRequest):
+def _results(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
     """(every selected docnum in result order, one representative per version group in that order)."""
     sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
     ranks = {"title": snapshot.title_rank(np.flatnonzero(selected))} if sort == "title" else \
         {"collection": snapshot.collection_rank} if sort == "collection" else None
-    ordered = _order(selected, match["score"], snapshot.columns, sort, ranks)
+    ordered = _order(selected, match.score, snapshot.columns, sort, ranks)
     heads = representatives(ordered, snapshot.groups, snapshot.version_rank, snapshot.has_versions)
     if ranks:  # sorted by title or by number: a group stands where the document shown for it sorts
         heads = heads[np.argsort(ranks[sort][heads], kind="stable")]

@@ -7,10 +7,8 @@ vectorised work over them.
 from __future__ import annotations
 
 import re
-
 import threading
 import weakref
-from collections import OrderedDict
 from functools import cached_property
 
 import numpy as np
@@ -18,12 +16,17 @@ import numpy as np
 from index.columns import Columns, load_columns
 from corpus.authority import Authority, AuthorityEntry, fold
 from index.analysis import AuthorityFilter
+from index.caching import BoundedCache
 from index.facets import FACET_BY_FIELD, FACETS
 from index import integrity
 from index.generations import Generation, check_files, open_generation
 from search.facets import FacetColumn
 from search.postings import Postings
-EXPANSIONS_KEPT = 2048  # prefix/wildcard/fuzzy expansions kept per generation
+from search.query import FuzzyNames
+from search.suggest import vocabulary_of
+
+EXPANSIONS_BYTES = 16 * 2**20  # prefix/wildcard/fuzzy expansions kept per generation
+SPAN_CACHE_BYTES = 32 * 2**20  # highlight spans of common terms kept per generation
 MAX_EXPANSION_TERMS = 200  # a prefix, wildcard or fuzzy word searches at most this many index terms …
 MAX_EXPANSION_POSTINGS = 200_000  # … in at most about this many postings in all (the most frequent terms first)
 
@@ -33,7 +36,6 @@ class Snapshot:
 
     def __init__(self, generation: Generation):
         self.generation = generation
-        self._lock = threading.Lock()
         self.index = open_generation(generation)
         self._file_signatures = integrity.signatures(generation.path, generation.meta.get(integrity.FILES))
         self.searcher = self.index.searcher()
@@ -53,12 +55,12 @@ class Snapshot:
         self.analyzer = self.schema["body"].analyzer
         self.authority = authority_of(self.analyzer)
         self.postings = Postings(self.reader, self.schema, self.size)
-        self.spans = SpanCache()
+        self.spans = BoundedCache(SPAN_CACHE_BYTES)  # highlight spans of (field, term, docnum) walked in postings
         self._title_keys = np.full(self.size, "", dtype=object)  # folded titles, read when first sorted by
         self._title_known = np.zeros(self.size, dtype=np.int8)
         self._title_lock = threading.Lock()
-        self._expansions: OrderedDict = OrderedDict()
-        self._cut: dict = {}  # expansion key -> how many terms matched, for expansions that were cut
+        self._expansions = BoundedCache(EXPANSIONS_BYTES)  # expansion key → (terms searched, terms matching)
+        self.fuzzy_names = FuzzyNames(self.analyzer)
 
     def close(self) -> None:
         self._finalizer()
@@ -144,6 +146,11 @@ class Snapshot:
         return result
 
     @cached_property
+    def vocabulary(self) -> dict[str, dict[str, int]]:
+        """The words "did you mean" picks from (see `search/suggest.py`), gathered on first need."""
+        return vocabulary_of(self.reader, self.authority)
+
+    @cached_property
     def date_order(self) -> np.ndarray:
         """Live dated docnums from earliest to latest (start, then end, then id): for neighbours."""
         cols = self.columns
@@ -155,42 +162,30 @@ class Snapshot:
     def expand(self, q) -> tuple:
         """The index terms a prefix, wildcard or fuzzy term stands for, walked once per generation and
         remembered (a query may repeat one, and the scorer and the highlighter both need them)."""
-        key = expansion_key(q)
-        with self._lock:
-            found = self._expansions.get(key)
-            if found is not None:
-                self._expansions.move_to_end(key)
-                return found
-        found = self._capped(q.fieldname, tuple(text for _, text in q.expanded_terms(self.reader)), key)
-        with self._lock:
-            self._expansions[key] = found
-            if len(self._expansions) > EXPANSIONS_KEPT:
-                self._expansions.popitem(last=False)
-        return found
+        return self._expansion(q)[0]
 
-    def _capped(self, fieldname: str, texts: tuple, key) -> tuple:
-        """The most frequent of `texts` within MAX_EXPANSION_TERMS and MAX_EXPANSION_POSTINGS; how many there were
-        is kept for `expansion_cut` when that is fewer (a two-letter prefix can match thousands of words)."""
+    def _expansion(self, q) -> tuple[tuple, int]:
+        return self._expansions.get_or_compute(expansion_key(q), lambda: self._capped(
+            q.fieldname, tuple(text for _, text in q.expanded_terms(self.reader))))
+
+    def _capped(self, fieldname: str, texts: tuple) -> tuple[tuple, int]:
+        """(the most frequent of `texts` within MAX_EXPANSION_TERMS and MAX_EXPANSION_POSTINGS, how many there
+        were): `expansion_cut` tells when that is fewer (a two-letter prefix can match thousands of words)."""
         frequency = {text: self.reader.doc_frequency(fieldname, text) for text in texts}
         if len(texts) <= MAX_EXPANSION_TERMS and sum(frequency.values()) <= MAX_EXPANSION_POSTINGS:
-            return texts
+            return texts, len(texts)
         kept, postings = [], 0
         for text in sorted(texts, key=lambda t: -frequency[t]):
             if kept and (len(kept) >= MAX_EXPANSION_TERMS or postings + frequency[text] > MAX_EXPANSION_POSTINGS):
                 break
             kept.append(text)
             postings += frequency[text]
-        with self._lock:
-            self._cut[key] = len(texts)
-        return tuple(sorted(kept))
+        return tuple(sorted(kept)), len(texts)
 
     def expansion_cut(self, q) -> tuple[int, int] | None:
         """(searched, matching) term counts when `q`'s expansion was cut, else None."""
-        key = expansion_key(q)
-        found = self.expand(q)
-        with self._lock:
-            matching = self._cut.get(key)
-        return (len(found), matching) if matching else None
+        searched, matching = self._expansion(q)
+        return (len(searched), matching) if matching > len(searched) else None
 
     def value_ids(self, facet: str, raw: str) -> list[int]:
         """Ids of the facet values a user's value stands for (see `FacetColumn.lookup`)."""
@@ -230,20 +225,6 @@ def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         labels = fresh
 
 
-class SpanCache(OrderedDict):
-    """LRU of highlight spans per (field, term, docnum) for one generation; bounded by entries."""
-
-    LIMIT = 200_000
-
-    def __init__(self):
-        super().__init__()
-        self._lock = threading.Lock()
-
-    def __setitem__(self, key, value):
-        with self._lock:
-            super().__setitem__(key, value)
-            if len(self) > self.LIMIT:
-                self.popitem(last=False)
 
 
 def _collection_key(doc_id: str) -> tuple:

@@ -18,19 +18,23 @@ Span = tuple[int, int]
 def collect_spans(reader, fieldname: str, terms, docnums, cache=None) -> dict[int, list[Span]]:
     """{docnum: spans} of the given terms in one field for the given docnums; one postings walk per term.
 
-    `cache` (a dict-like kept per index generation) remembers the spans of (field, term, docnum), so a page
-    shown again needs no postings block decompressed.
+    `cache` (a `BoundedCache` kept per index generation) remembers the spans of (field, term, docnum), so a
+    page shown again needs no postings block decompressed.
     """
     wanted = sorted(set(int(d) for d in docnums))
     spans: dict[int, list[Span]] = {d: [] for d in wanted}
     if cache is not None:
         for text in terms:
-            missing = [d for d in wanted if (fieldname, text, d) not in cache]
+            missing = []
+            for docnum in wanted:
+                found = cache.get((fieldname, text, docnum))
+                if found is None:
+                    missing.append(docnum)
+                else:
+                    spans[docnum].extend(found)
             if missing:
                 for docnum, found in _spans_of(reader, fieldname, [text], missing).items():
-                    cache[(fieldname, text, docnum)] = found
-            for docnum in wanted:
-                spans[docnum].extend(cache[(fieldname, text, docnum)])
+                    spans[docnum].extend(cache.put((fieldname, text, docnum), found))
         return spans
     return _spans_of(reader, fieldname, terms, wanted)
 

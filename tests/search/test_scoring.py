@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from search.query import parse_query
-from search.searcher import _run, _walk
+from search.scoring import Scorer, matching, walk
 
 QUERIES = ["armistice", "Stalin telegram", '"Kim Il Sung"', "Shtykov", "armist*", "telegrams", "title:telegram",
            "(Stalin OR Mao) AND armistice", "+armistice Stalin", "ar?istice", "김일성"]
@@ -13,8 +13,8 @@ QUERIES = ["armistice", "Stalin telegram", '"Kim Il Sung"', "Shtykov", "armist*"
 def test_vectorised_scores_match_whoosh(tiny, text):
     snapshot = tiny._current()
     query = parse_query(text, snapshot.analyzer, snapshot.resolve_field_value).query
-    docnums, scores = _run(snapshot, query, scored=True)
-    expected, expected_scores = _walk(snapshot, query.normalize(), scored=True)
+    docnums, scores = matching(snapshot, query, scored=True)
+    expected, expected_scores = walk(snapshot, query.normalize(), scored=True)
     assert docnums.tolist() == expected.tolist()
     assert len(expected) > 0
     assert np.allclose(scores, expected_scores, rtol=1e-4)
@@ -52,7 +52,7 @@ def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeyp
             assert {d: sorted(s) for d, s in fast.items()} == {d: sorted(s) for d, s in walked.items()}
         compared += sum(len(s) for s in walked.values())
     assert compared > 0
-    assert all(snapshot.postings._recall(("o", f, t)) is not None for f, ts in terms.items() for t in ts)
+    assert all(snapshot.postings.cache.get(("o", f, t)) is not None for f, ts in terms.items() for t in ts)
 
 
 def test_version_groups_are_connected_components_labelled_by_their_smallest_docnum():
@@ -61,3 +61,36 @@ def test_version_groups_are_connected_components_labelled_by_their_smallest_docn
     a, b = np.array([5, 3, 1, 7], dtype=np.int64), np.array([3, 7, 2, 6], dtype=np.int64)  # a chain 5-3-7-6
     assert _components(9, a, b).tolist() == [0, 1, 1, 3, 4, 3, 3, 3, 8]
     assert _components(3, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == [0, 1, 2]
+
+
+def refuse_walking(monkeypatch):
+    from search import scoring
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the query was walked with Whoosh's matcher instead of scored with numpy")
+    monkeypatch.setattr(scoring, "walk", refused)
+
+
+@pytest.mark.parametrize("text", QUERIES + ["Vishinski~", "-armistice", "armistice -Stalin", "title:(telegram*)"])
+def test_the_query_language_is_scored_with_numpy_not_walked(tiny, text, monkeypatch):
+    snapshot = tiny._current()
+    query = parse_query(text, snapshot.analyzer, snapshot.resolve_field_value).query
+    refuse_walking(monkeypatch)
+    matching(snapshot, query, scored=True)
+
+
+def test_a_query_that_normalises_to_nothing_is_scored_not_walked(tiny, monkeypatch):
+    """Whoosh's null query class is `_NullQuery`: dispatching by class name never reached its method."""
+    from whoosh import query as wq
+
+    snapshot = tiny._current()
+    refuse_walking(monkeypatch)
+    assert wq.Or([]).normalize() is wq.NullQuery
+    docnums, scores = matching(snapshot, wq.Or([]), scored=True)
+    assert docnums.tolist() == [] and scores.tolist() == []
+    mask, _ = Scorer(snapshot).run(wq.AndNot(wq.Term("body", "armistice"), wq.NullQuery))  # not normalised
+    assert mask.sum() == len(snapshot.postings.term("body", "armistice")[0]) > 0
+
+
+def test_every_method_of_the_table_exists():
+    assert all(callable(getattr(Scorer, name)) for name in Scorer.METHODS.values())

@@ -1,0 +1,194 @@
+"""Which documents a Whoosh query matches, and their BM25F scores, computed with numpy over a generation's
+postings arrays (`search/postings.py`) instead of walking Whoosh's matchers one posting at a time.
+
+`Scorer.METHODS` maps each query class to the method that evaluates it; a query containing a class not in the
+table (or a shape a method does not handle, such as a sloppy phrase) is walked with Whoosh's own matcher,
+which gives the same documents and scores, only slower (`tests/search/test_scoring.py` checks both).
+"""
+from __future__ import annotations
+
+from math import log
+
+import numpy as np
+from whoosh import query as wq
+
+BM25_B, BM25_K1 = 0.75, 1.2
+
+
+def matching(snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Every matching docnum and (when `scored`) its BM25F score."""
+    if isinstance(q, wq.Every):
+        return np.flatnonzero(snapshot.columns.live), None
+    q = q.normalize()
+    try:
+        mask, score = Scorer(snapshot).run(q)
+    except Unsupported:
+        return walk(snapshot, q, scored)
+    docnums = np.flatnonzero(mask)
+    return docnums, (score[docnums] if scored else None)
+
+
+def walk(snapshot, q: wq.Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The same answer through Whoosh's matcher: for queries the scorer does not know."""
+    searcher = snapshot.searcher
+    if not scored:
+        return np.fromiter(q.docs(searcher), dtype=np.int64), None
+    matcher = q.matcher(searcher, searcher.context(needs_current=False))
+    ids, scores = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """A query node the scorer leaves to Whoosh."""
+
+
+class Scorer:
+    """Evaluates a Whoosh query tree as (match mask, score) arrays over all docnums, scoring like Whoosh's
+    BM25F: a term scores idf·tf·(K1+1)/(tf + K1·(1−B+B·len/avglen))·boost, OR and AND add their children's
+    scores, a phrase scores the sum of its words where they stand in sequence, a prefix, wildcard or fuzzy term
+    the sum of its expansions' scores."""
+
+    METHODS: dict[type, str] = {}  # query class → method name; filled below the class
+
+    def __init__(self, snapshot):
+        self.snapshot, self.postings, self.size = snapshot, snapshot.postings, snapshot.size
+        self.reader = snapshot.reader
+        self.doc_count = self.reader.doc_count_all()
+
+    def run(self, q) -> tuple[np.ndarray, np.ndarray]:
+        method = self.METHODS.get(type(q))  # exact class: a subclass may match or score differently
+        if method is None:
+            raise Unsupported(type(q).__name__)
+        return getattr(self, method)(q)
+
+    def _empty(self):
+        return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
+
+    def term_scores(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term."""
+        docs, weights = self.postings.term(fieldname, text)
+        if len(docs) == 0:
+            return docs, np.zeros(0)
+        field = self.snapshot.schema[fieldname]
+        if not field.scorable:
+            return docs, weights.astype(np.float64) * boost
+        idf = log(self.doc_count / (len(docs) + 1)) + 1
+        avg = (self.reader.field_length(fieldname) / (self.doc_count or 1)) or 1
+        lengths = self.postings.lengths(fieldname)[docs].astype(np.float64)
+        tf = weights.astype(np.float64)
+        scores = idf * (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / avg))
+        return docs, scores * boost
+
+    def term(self, q):
+        mask, score = self._empty()
+        docs, scores = self.term_scores(q.fieldname, q.text, q.boost)
+        mask[docs] = True
+        score[docs] = scores
+        return mask, score
+
+    def any_of(self, q):
+        mask, score = self._empty()
+        for child in q.subqueries:
+            if type(child) is wq.Term:  # scatter-add without building a dense array per term
+                docs, scores = self.term_scores(child.fieldname, child.text, child.boost)
+                mask[docs] = True
+                score[docs] += scores
+                continue
+            m, sc = self.run(child)
+            mask |= m
+            score += sc
+        return mask, score * q.boost
+
+    def all_of(self, q):
+        mask, score = None, None
+        for child in q.subqueries:
+            m, sc = self.run(child)
+            mask, score = (m, sc) if mask is None else (mask & m, score + sc)
+        if mask is None:
+            return self._empty()
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def and_not(self, q):
+        mask, score = self.run(q.a)
+        negative, _ = self.run(q.b)
+        mask = mask & ~negative
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def and_maybe(self, q):
+        mask, score = self.run(q.a)
+        _, extra = self.run(q.b)
+        return mask, np.where(mask, score + extra, 0.0) * q.boost
+
+    def require(self, q):
+        mask, score = self.run(q.a)
+        required, _ = self.run(q.b)
+        mask = mask & required
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def every(self, q):
+        live = self.snapshot.columns.live.copy()
+        return live, live * float(q.boost)
+
+    def nothing(self, q):
+        return self._empty()
+
+    def expanded(self, q):
+        """Prefix, wildcard and fuzzy terms: the sum of the scores of the index terms they stand for."""
+        mask, score = self._empty()
+        for text in self.snapshot.expand(q):
+            docs, scores = self.term_scores(q.fieldname, text, q.boost)
+            mask[docs] = True
+            score[docs] += scores
+        return mask, score
+
+    def sequence(self, q):
+        if q.slop != 1 or not q.ordered or not q.subqueries:
+            raise Unsupported("sloppy sequence")
+        steps = [[self.postings.positions(f, t) for f, t in self._step(child)] for child in q.subqueries]
+        mask, score = self._empty()
+        rarest = min(range(len(steps)), key=lambda i: sum(len(k) for k in steps[i]))
+        starts = np.unique(np.concatenate(steps[rarest])) - rarest
+        for offset, alternatives in enumerate(steps):
+            if offset == rarest or len(starts) == 0:
+                continue
+            wanted, present = starts + offset, np.zeros(len(starts), dtype=bool)
+            for keys in alternatives:
+                if len(keys):
+                    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+                    present |= keys[at] == wanted
+            starts = starts[present]
+        if len(starts) == 0:
+            return mask, score
+        mask[np.unique(starts >> 32)] = True
+        for child in q.subqueries:
+            score += self.run(child)[1]
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    @staticmethod
+    def _step(child) -> list[tuple[str, str]]:
+        """The (field, text) alternatives of one phrase position: a term or an OR of terms."""
+        if type(child) is wq.Term:
+            return [(child.fieldname, child.text)]
+        if type(child) is wq.Or and all(type(c) is wq.Term for c in child.subqueries):
+            return [(c.fieldname, c.text) for c in child.subqueries]
+        raise Unsupported("phrase step")
+
+
+Scorer.METHODS = {
+    wq.Term: "term",
+    wq.Or: "any_of",
+    wq.And: "all_of",
+    wq.AndNot: "and_not",
+    wq.AndMaybe: "and_maybe",
+    wq.Require: "require",
+    wq.Every: "every",
+    type(wq.NullQuery): "nothing",  # Whoosh's class is the private `_NullQuery`; its one instance is public
+    wq.Prefix: "expanded",
+    wq.Wildcard: "expanded",
+    wq.FuzzyTerm: "expanded",
+    wq.Sequence: "sequence",
+}
