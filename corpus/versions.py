@@ -2,9 +2,7 @@
 one document to a historian, so each copy lists the others in `versions`."""
 from __future__ import annotations
 
-import math
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -84,9 +82,9 @@ def _words(text: str) -> frozenset[str]:
 def _scored_pairs(profiles: list[_Profile]) -> list[tuple[float, str, str]]:
     """Pairs that are versions of each other, best first (ties by id, so the grouping is deterministic).
 
-    Only candidate pairs are compared: documents at most a day apart that share a sender and an addressee, or
-    whose texts could share half their words (see `_text_candidates`). `_match` accepts no other pair, so the
-    result is the one comparing every pair would give, in time near-linear in the number of documents.
+    Only candidate pairs are compared, found through two blocking keys on top of the date window: documents
+    that share a sender and an addressee, and documents of other collections that both have enough text to be
+    alike in text. `_match` accepts no other pair, so the result is the one comparing every pair would give.
     """
     pairs = []
     for a, b in _party_candidates(profiles) | _text_candidates(profiles):
@@ -94,10 +92,6 @@ def _scored_pairs(profiles: list[_Profile]) -> list[tuple[float, str, str]]:
         if score is not None:
             pairs.append((score, *sorted((a.doc_id, b.doc_id))))
     return sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2]))
-
-
-def _ordered(a: _Profile, b: _Profile) -> tuple[_Profile, _Profile]:
-    return (a, b) if a.doc_id < b.doc_id else (b, a)
 
 
 def _party_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
@@ -113,55 +107,26 @@ def _party_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]
     return found
 
 
+def _text_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
+    """Pairs within the date window whose texts are both long enough to be matched on text alone."""
+    return _window_pairs(sorted((p for p in profiles if len(p.text_words) >= MIN_TEXT_WORDS), key=lambda p: p.day))
+
+
 def _window_pairs(by_day: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
+    """Pairs of different collections at most MAX_DAYS_APART apart, from profiles in date order.
+
+    Indexed, not sliced: a slice per document copied the rest of the list each time, which made linking
+    quadratic in the number of documents whatever the date window.
+    """
     found = set()
+    count = len(by_day)
     for i, a in enumerate(by_day):
-        for b in by_day[i + 1:]:
+        for j in range(i + 1, count):
+            b = by_day[j]
             if (b.day - a.day).days > MAX_DAYS_APART:
                 break
             if a.collection != b.collection:
-                found.add(_ordered(a, b))
-    return found
-
-
-def _text_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
-    """Pairs within the date window whose texts might share SAME_TEXT_SIMILARITY of the shorter one's words.
-
-    Prefix filtering: if two word sets share at least ceil(t·|S|) words (S the smaller), then any
-    |S| - ceil(t·|S|) + 1 words of S include one of the other's. Taking S's rarest words as that "prefix" keeps
-    the lookups short; each is answered from an inverted index of every text (positions in date order, so the
-    date window is a slice found by bisection).
-    """
-    texts = sorted((p for p in profiles if len(p.text_words) >= MIN_TEXT_WORDS), key=lambda p: p.day)
-    days = [p.day.toordinal() for p in texts]
-    postings: dict[tuple[str, str], list[int]] = {}  # (collection, word) → positions in `texts`
-    frequency: dict[str, int] = {}
-    for position, profile in enumerate(texts):
-        for word in profile.text_words:
-            postings.setdefault((profile.collection, word), []).append(position)
-            frequency[word] = frequency.get(word, 0) + 1
-    days_of: dict[str, list[int]] = {}  # collection → the days of its texts, in order
-    for profile, day in zip(texts, days):
-        days_of.setdefault(profile.collection, []).append(day)
-    found = set()
-    for small in texts:
-        size = len(small.text_words)
-        day = small.day.toordinal()
-        others = [c for c, c_days in days_of.items() if c != small.collection
-                  and bisect_left(c_days, day - MAX_DAYS_APART) < bisect_right(c_days, day + MAX_DAYS_APART)]
-        if not others:  # no other collection has a text in the date window
-            continue
-        first = bisect_left(days, day - MAX_DAYS_APART)
-        last = bisect_right(days, day + MAX_DAYS_APART)
-        prefix = size - math.ceil(SAME_TEXT_SIMILARITY * size) + 1
-        rarest = sorted(small.text_words, key=lambda w: (frequency[w], w))[:prefix]
-        for collection in others:
-            for word in rarest:
-                positions = postings.get((collection, word), ())
-                for position in positions[bisect_left(positions, first):bisect_left(positions, last)]:
-                    other = texts[position]
-                    if len(other.text_words) >= size:
-                        found.add(_ordered(small, other))
+                found.add((a, b) if a.doc_id < b.doc_id else (b, a))
     return found
 
 
