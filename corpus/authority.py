@@ -249,10 +249,22 @@ def _load_cached(path: str) -> Authority:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CorpusError(f"cannot read the name authority {path}: {exc}") from exc
-    return Authority([_entry(record, path) for record in raw.get("entry", [])])
+    entries = raw.get("entry", [])
+    if not isinstance(entries, list):
+        raise CorpusError(f"{path}: `entry` must be an array of tables ([[entry]])")
+    return Authority([_entry(record, path) for record in entries])
 
 
 def _entry(record: dict, path: str) -> AuthorityEntry:
+    if not isinstance(record, dict):
+        raise CorpusError(f"{path}: every entry must be a table ([[entry]])")
+    for name in ("key", "canonical", "kind", "description", "family"):
+        if not isinstance(record.get(name, ""), str):
+            raise CorpusError(f"{path}: entry {str(record.get('key'))[:40]!r}: `{name}` must be a string")
+    for name in ("variants", "pseudonyms", "native", "resolve_only"):
+        value = record.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise CorpusError(f"{path}: entry {str(record.get('key'))[:40]!r}: `{name}` must be a list of strings")
     key, kind = record.get("key", ""), record.get("kind", "")
     if not key or not record.get("canonical") or kind not in KINDS:
         raise CorpusError(f"{path}: entry {key or record!r} needs key, canonical and a kind in {KINDS}")

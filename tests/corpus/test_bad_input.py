@@ -181,3 +181,23 @@ def test_reindex_is_quiet_about_a_clean_corpus(tmp_path):
     _collection(tmp_path / "corpus", [json.dumps(_record(1))])
     done = _invoke("reindex", "--strict", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index"))
     assert done.exit_code == 0 and "skipped" not in done.output
+
+
+@pytest.mark.parametrize("authority", [
+    'entry = 5\n',
+    '[[entry]]\nkey = "x"\ncanonical = "X"\nkind = "place"\nvariants = 5\n',
+    '[[entry]]\nkey = "x"\ncanonical = ["X"]\nkind = "place"\n',
+    'entry = [1, 2]\n',
+    '[[entry\n',
+])
+def test_a_bad_authority_of_the_corpus_root_is_a_message_not_a_traceback(tmp_path, authority):
+    _collection(tmp_path / "corpus", [json.dumps(_record(1))])
+    (tmp_path / "corpus" / "authority.toml").write_text(authority, encoding="utf-8")
+    for argv in (["corpus", "check"], ["corpus", "export"], ["reindex", "--index", str(tmp_path / "index")]):
+        result = _invoke(*argv, "--corpus", str(tmp_path / "corpus"))
+        assert result.exit_code == 1 and "authority.toml" in result.output, (argv, result.output)
+
+
+def test_a_missing_corpus_root_is_a_message_not_a_traceback(tmp_path):
+    result = _invoke("corpus", "check", "--corpus", str(tmp_path / "missing"))
+    assert result.exit_code == 1 and "is not a directory" in result.output
