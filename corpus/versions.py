@@ -3,6 +3,8 @@ one document to a historian, so each copy lists the others in `versions`."""
 from __future__ import annotations
 
 import re
+from itertools import chain
+from typing import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -82,12 +84,17 @@ def _words(text: str) -> frozenset[str]:
 def _scored_pairs(profiles: list[_Profile]) -> list[tuple[float, str, str]]:
     """Pairs that are versions of each other, best first (ties by id, so the grouping is deterministic).
 
-    Only candidate pairs are compared, found through two blocking keys on top of the date window: documents
-    that share a sender and an addressee, and documents of other collections that both have enough text to be
-    alike in text. `_match` accepts no other pair, so the result is the one comparing every pair would give.
+    Only candidate pairs are compared, found through two blocking keys on top of the date window: documents of
+    other collections that both have enough text to be alike in text, and documents that share a sender and an
+    addressee. `_match` accepts no other pair, so the result is the one comparing every pair would give.
     """
+    long_texts = [p for p in profiles if len(p.text_words) >= MIN_TEXT_WORDS]
+    short = {p.doc_id for p in profiles} - {p.doc_id for p in long_texts}
+    candidates = chain(_window_pairs(sorted(long_texts, key=lambda p: p.day)),
+                       # pairs of two long texts were in the window pairs already
+                       ((a, b) for a, b in _party_candidates(profiles) if a.doc_id in short or b.doc_id in short))
     pairs = []
-    for a, b in _party_candidates(profiles) | _text_candidates(profiles):
+    for a, b in candidates:
         score = _match(a, b)
         if score is not None:
             pairs.append((score, *sorted((a.doc_id, b.doc_id))))
@@ -103,22 +110,17 @@ def _party_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]
                 blocks.setdefault((sender, addressee), []).append(profile)
     found = set()
     for members in blocks.values():
-        found |= _window_pairs(sorted(members, key=lambda p: p.day))
+        found.update((a, b) if a.doc_id < b.doc_id else (b, a)
+                     for a, b in _window_pairs(sorted(members, key=lambda p: p.day)))
     return found
 
 
-def _text_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
-    """Pairs within the date window whose texts are both long enough to be matched on text alone."""
-    return _window_pairs(sorted((p for p in profiles if len(p.text_words) >= MIN_TEXT_WORDS), key=lambda p: p.day))
-
-
-def _window_pairs(by_day: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
+def _window_pairs(by_day: list[_Profile]) -> Iterator[tuple[_Profile, _Profile]]:
     """Pairs of different collections at most MAX_DAYS_APART apart, from profiles in date order.
 
     Indexed, not sliced: a slice per document copied the rest of the list each time, which made linking
     quadratic in the number of documents whatever the date window.
     """
-    found = set()
     count = len(by_day)
     for i, a in enumerate(by_day):
         for j in range(i + 1, count):
@@ -126,8 +128,7 @@ def _window_pairs(by_day: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
             if (b.day - a.day).days > MAX_DAYS_APART:
                 break
             if a.collection != b.collection:
-                found.add((a, b) if a.doc_id < b.doc_id else (b, a))
-    return found
+                yield a, b
 
 
 def _match(a: _Profile, b: _Profile) -> float | None:
