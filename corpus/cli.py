@@ -45,7 +45,7 @@ def corpus_group() -> None:
 @corpus_option
 def export(fmt: str, corpus_dir: str | None) -> None:
     """Print every document, one JSON object per line."""
-    corpus = _load(corpus_dir)
+    corpus = load_corpus(corpus_dir)
     for problem in corpus.problems:
         click.echo(f"warning: {problem}", err=True)
     out = sys.stdout
@@ -57,16 +57,7 @@ def export(fmt: str, corpus_dir: str | None) -> None:
 @corpus_option
 def check(corpus_dir: str | None) -> None:
     """Validate the corpus; exit status 1 when something is wrong."""
-    report = check_corpus(_load(corpus_dir))
+    report = check_corpus(load_corpus(corpus_dir))
     click.echo(report.render())
     if not report.ok:
         raise SystemExit(1)
-
-
-def _load(corpus_dir: str | None):
-    """The corpus, or the reason it cannot be read at all (a missing root, an unreadable authority) as a plain
-    message and exit status 1."""
-    try:
-        return load_corpus(corpus_dir)
-    except KwarchiveError as exc:
-        raise click.ClickException(exc.message) from exc
