@@ -4,12 +4,15 @@ document numbers: the one place facet values are counted (facets are declared in
 Each facet is counted over the documents matching the query, the date range and every *other* facet's
 filter, so values of a facet with a selection stay selectable (OR within a facet, AND across facets).
 The histogram counts a document in every bin its date range overlaps (a "June–July 1950" document adds
-one to June and one to July), by month when the span is at most 48 months, else by year.
+one to June and one to July): by day when the span is at most 62 days, by month up to 48 months, else by year.
+At the day level a document dated only to a longer stretch (a month, "late June") is not spread over days; it
+is counted apart (`undated_days`), so a day's bar means documents of that day.
 """
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -21,6 +24,9 @@ from search.dates import ymd_to_iso
 
 FACET_LIMIT = 10
 MONTHLY_UP_TO = 48
+DAILY_UP_TO = 62
+_EPOCH = date(1970, 1, 1)
+LONGEST_DAY_SPAN = 7  # days: "16–17 June" counts on both days, "June 1950" on none
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class FacetColumn:
     column: Facet
     owners: np.ndarray
     by_fold: dict[str, int]
+    search_texts: list[str] = field(default_factory=list, compare=False, repr=False)  # filled on first find
 
     @classmethod
     def build(cls, spec: FacetSpec, column: Facet) -> "FacetColumn":
@@ -57,6 +64,23 @@ class FacetColumn:
         mask[self.owners[wanted[self.column.value_ids]]] = True
         return mask
 
+    def matching(self, facet_q: str, authority) -> set[int]:
+        """Ids of values whose name, or any spelling or script the authority knows for it, contains `facet_q`
+        (folded): "Peking" finds Beijing, "Шты" Terentii Shtykov, "김" Kim Il Sung."""
+        needle = fold(facet_q)
+        if not needle:
+            return set(range(len(self.values)))
+        if not self.search_texts:
+            self.search_texts.extend(self._search_text(value, authority) for value in self.values)
+        return {i for i, text in enumerate(self.search_texts) if needle in text}
+
+    def _search_text(self, value: str, authority) -> str:
+        forms = {fold(value)}
+        entry = authority.resolve(value) if self.spec.authority and authority is not None else None
+        if entry is not None:
+            forms.update(fold(form) for form in entry.forms)
+        return "\n".join(sorted(forms))
+
     def lookup(self, raw: str, authority) -> list[int]:
         """Id of the value a user's value stands for (at most one): through the authority for names (any
         spelling), else by folded text ("TELEGRAM" is "telegram")."""
@@ -72,23 +96,33 @@ class FacetColumn:
         return []
 
 
-def facet_entries(column: FacetColumn, mask, selected_ids, selected_raw, limit, facet_q="") -> list[dict]:
-    """[{value, label, count, selected}] in the facet's value order; selected values always listed."""
+VALUE_SORTS = ("count", "value")
+
+
+def facet_entries(column: FacetColumn, mask, selected_ids, selected_raw, limit, facet_q="", authority=None,
+                  sort: str | None = None) -> list[dict]:
+    """[{value, label, count, selected}] by count (then A–Z) or by value (`sort`, default the facet's order).
+
+    `facet_q` keeps the values whose name in any spelling or script contains it (through `authority`); without
+    it the selected values are always listed, so they can be removed.
+    """
     counts = column.counts(mask)
     values = column.values
-    candidates = np.flatnonzero(counts)
+    candidates = np.flatnonzero(counts).tolist()
     if facet_q:
-        needle = fold(facet_q)
-        candidates = np.array([i for i in candidates if needle in fold(values[i])], dtype=np.int64)
-    if column.spec.value_order == "value":
-        order = sorted(candidates.tolist(), key=lambda i: values[i])
+        found = column.matching(facet_q, authority)
+        candidates = [i for i in candidates if i in found]
+    if (sort or column.spec.value_order) == "value":
+        order = sorted(candidates, key=lambda i: (fold(values[i]), values[i]))
     else:
-        order = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), values[i]))
+        order = sorted(candidates, key=lambda i: (-int(counts[i]), fold(values[i]), values[i]))
     if limit is not None:
         order = order[:limit]
     chosen = set(order)
     entries = [{"value": values[i], "label": values[i], "count": int(counts[i]),
                 "selected": i in selected_ids} for i in order]
+    if facet_q:
+        return entries
     for i in selected_ids:
         if i not in chosen:
             entries.append({"value": values[i], "label": values[i], "count": int(counts[i]), "selected": True})
@@ -102,10 +136,19 @@ def histogram(starts: np.ndarray, ends: np.ndarray, window: tuple[int, int] | No
     if len(starts) == 0:
         return {"unit": "year", "bins": []}
     low, high = int(starts.min()), int(ends.max())
-    if window:
-        low, high = max(low, window[0]), min(high, window[1])
+    if window:  # a bounded side of the requested range is shown whole (all of June, not just its dated days)
+        low = window[0] if window[0] > 0 else low
+        high = window[1] if window[1] < 99991231 else high
     if high < low:
         return {"unit": "year", "bins": []}
+    first_day, last_day = _day_index(low), _day_index(high)
+    if last_day - first_day + 1 <= DAILY_UP_TO:
+        short = (_day_index(ends) - _day_index(starts)) < LONGEST_DAY_SPAN
+        s = np.clip(_day_index(starts[short]), first_day, last_day) - first_day
+        e = np.clip(_day_index(ends[short]), first_day, last_day) - first_day
+        counts = _overlap_counts(s, e, last_day - first_day + 1)
+        return {"unit": "day", "bins": [_day_bin(first_day + i, int(c)) for i, c in enumerate(counts)],
+                "undated_days": int((~short).sum())}
     first, last = _month_index(low), _month_index(high)
     if last - first + 1 <= MONTHLY_UP_TO:
         s = np.clip(_month_index(starts), first, last) - first
@@ -132,6 +175,20 @@ def _without_long_gaps(counts: np.ndarray, longest: int = 2) -> np.ndarray:
                 keep[run_start:i] = False
             run_start = None
     return keep
+
+
+def _day_index(ymd):
+    """Days since 1970-01-01 of YYYYMMDD ints (an array or one int), vectorised through datetime64."""
+    ymd = np.asarray(ymd, dtype=np.int64)
+    months = ((ymd // 10000 - 1970) * 12 + ymd // 100 % 100 - 1).astype("datetime64[M]")
+    return (months.astype("datetime64[D]") + (ymd % 100 - 1)).astype(np.int64)
+
+
+def _day_bin(index: int, count: int) -> dict:
+    day = _EPOCH + timedelta(days=int(index))
+    iso = day.isoformat()
+    return {"key": iso, "label": f"{day.day} {MONTH_NAMES[day.month]} {day.year}", "from": iso, "to": iso,
+            "count": count}
 
 
 def _month_index(ymd):

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import quote, urlencode
 
 from index.facets import FACET_BY_NAME
-from search.dates import bound_label, parse_bound
+from search.dates import DateInputError, bound_label, parse_bound, read_bound
 from search.errors import BadRequest
 
 SORTS = ("relevance", "date_asc", "date_desc", "title", "collection")
@@ -62,10 +62,11 @@ class SearchRequest:
         filters = tuple(
             (name, values) for name in sorted(FACET_BY_NAME) if (values := _facet_values(args, name))
         )
-        date_from = _bound(args, "from", end=False)
-        date_to = _bound(args, "to", end=True)
+        date_from = _bound(args, "from")
+        date_to = _bound(args, "to")
         if date_from and date_to and parse_bound(date_from, end=False) > parse_bound(date_to, end=True):
-            raise BadRequest(f"to: '{date_to}' is before from: '{date_from}'", parameter="to")
+            raise BadRequest(f"to: {bound_label(date_to)} is before the start date, {bound_label(date_from)}",
+                             parameter="to")
         sort = _first(args, "sort").strip() or "relevance"
         if sort not in SORTS:
             raise BadRequest(f"sort: expected one of {', '.join(SORTS)}, got '{_show(sort)}'", parameter="sort")
@@ -148,7 +149,7 @@ class SearchRequest:
     def with_dates(self, date_from: str = "", date_to: str = "") -> "SearchRequest":
         """This search over another date range (validated like the URL's `from`/`to`), back on page 1."""
         args = {"from": [date_from], "to": [date_to]}
-        return replace(self, date_from=_bound(args, "from", end=False), date_to=_bound(args, "to", end=True),
+        return replace(self, date_from=_bound(args, "from"), date_to=_bound(args, "to"),
                        page=1, notices=())
 
     def with_query(self, q: str) -> "SearchRequest":
@@ -176,7 +177,9 @@ class SearchRequest:
         for name, values in self.filters:
             words = " or ".join(label(name, v) for v in values)
             parts.append(FACET_BY_NAME[name].phrase.format(words))
-        if self.date_from and self.date_to:
+        if self.date_from and self.date_from == self.date_to:
+            parts.append(f"in {bound_label(self.date_from)}")
+        elif self.date_from and self.date_to:
             parts.append(f"between {bound_label(self.date_from)} and {bound_label(self.date_to)}")
         elif self.date_from:
             parts.append(f"from {bound_label(self.date_from)} on")
@@ -220,13 +223,15 @@ def _facet_values(args: Any, name: str) -> tuple[str, ...]:
     return values
 
 
-def _bound(args: Any, name: str, *, end: bool) -> str:
+def _bound(args: Any, name: str) -> str:
+    """The canonical bound ('1950', '1950-06', '1950-06-25') of what was typed ('June 1950', '1950/6')."""
     text = clean_text(_first(args, name))
-    if text and parse_bound(text, end=end) is None:
-        raise BadRequest(
-            f"{name}: expected YYYY, YYYY-MM or YYYY-MM-DD, got '{_show(text)}'", parameter=name
-        )
-    return text
+    if not text:
+        return ""
+    try:
+        return read_bound(text)
+    except DateInputError as exc:
+        raise BadRequest(f"{name}: {exc.reason}", parameter=name) from None
 
 
 def _int(args: Any, name: str, *, default: int, low: int, high: int) -> int:

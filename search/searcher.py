@@ -187,14 +187,16 @@ class Searcher:
             total += sum(reader.doc_frequency(fieldname, text) for fieldname, text in terms)
         return total
 
-    def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None) -> list:
-        """Every value of one facet (or those containing `facet_q`, folded) with counts, for "show all"."""
+    def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None,
+                     sort: str | None = None) -> list:
+        """Every value of one facet with counts, for the facet window: those whose name in any spelling or script
+        contains `facet_q`, by count or by value (`sort`, default the facet's own order)."""
         if facet not in FACET_BY_NAME:
             raise NotFound(f"unknown facet '{facet}'")
         with self._lock:
             snapshot = self._current()
             match = self._match(snapshot, request)
-            return self._facet(snapshot, request, match, facet, limit, facet_q)
+            return self._facet(snapshot, request, match, facet, limit, facet_q, sort)
 
     def _match(self, snapshot: Snapshot, request: SearchRequest) -> "Match":
         """Matching docnums and scores, date mask and per-facet masks (all boolean arrays over docnums)."""
@@ -227,10 +229,10 @@ class Searcher:
             selected[facet], unknown[facet] = ids, missing
         return Match(parsed, tuple(notices), base, score_of, dates, masks, selected, unknown)
 
-    def _facet(self, snapshot, request, match, facet, limit, facet_q="") -> list:
+    def _facet(self, snapshot, request, match, facet, limit, facet_q="", sort=None) -> list:
         return facet_counts.facet_entries(
             snapshot.facets[facet], match.filtered(without=facet), set(match.selected.get(facet, ())),
-            match.unknown.get(facet, ()), limit, facet_q)
+            match.unknown.get(facet, ()), limit, facet_q, snapshot.authority, sort)
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, facet_limit, started) -> SearchResult:
         match = self._match(snapshot, request)

@@ -5,9 +5,11 @@ from flask import Blueprint, jsonify, request
 
 from corpus.errors import KwarchiveError
 from corpus.model import document_id
+from index.facets import FACET_BY_NAME
+from search.errors import NotFound
 from search.request import SearchRequest
 
-from web import names, served_generation
+from web import names, search_controls, served_generation
 from web.errors import status_for
 from web.openapi import openapi_document
 from web.public_url import absolute_url
@@ -40,10 +42,14 @@ def names_view():
 
 @bp.get("/api/facet/<name>")
 def facet(name: str):
-    """Every value of one facet for the search in the query string; `facet_q` keeps those containing it."""
+    """Every value of one facet for the search in the query string; `facet_q` keeps those whose name in any
+    spelling or script contains it, `facet_sort` is count (default) or az."""
     req = SearchRequest.from_args(request.args)
-    facet_q = request.args.get("facet_q", "")[:200]
-    return jsonify({"facet": name, "values": get_searcher().facet_values(req, name, facet_q=facet_q)})
+    if name not in FACET_BY_NAME:
+        raise NotFound(f"unknown facet '{name}'")
+    facet_q, sort, _ = search_controls.facet_window_args(request.args, name)
+    values = get_searcher().facet_values(req, name, facet_q=facet_q, sort=search_controls.FACET_SORTS[sort][1])
+    return jsonify({"facet": name, "values": values})
 
 
 @bp.get("/api/openapi.json")

@@ -18,7 +18,7 @@ from web.highlight import highlight_paragraphs
 from web.reference import archive_location
 from web.reference_formats import highwire_tags
 from web.services import corpus_dir, get_searcher
-from web.templating import compare_path, plain_text
+from web.templating import compare_path, language_name, plain_text
 
 bp = Blueprint("doc", __name__)
 
@@ -199,9 +199,10 @@ def metadata_rows(record: dict, manifests: dict) -> list[dict]:
     elif date.get("start") and date["start"] not in dates:
         dates = f"{dates} ({date['start']})"
     manifest = manifests.get(record.get("collection", ""))
-    language = record.get("language", "")
-    if record.get("original_language") and record["original_language"] != language:
-        language = f"{language} (original: {record['original_language']})"
+    language = language_name(record.get("language", ""))
+    original = language_name(record.get("original_language", ""))
+    if original and original != language:
+        language = f"{language} (original: {original})"
     rows = [
         ("Date", [{"text": dates or "Undated"}]),
         ("Type", [{"text": record.get("doc_type", ""), "url": facet_link("type", record["doc_type"])}]

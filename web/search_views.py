@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from index.facets import FACET_BY_NAME
-from search.errors import BadRequest
+from search.errors import BadRequest, NotFound
 from search.request import SearchRequest
 
 from web import exports, feeds, manifests, search_controls, served_generation
@@ -20,6 +21,7 @@ bp = Blueprint("search", __name__)
 
 FORMATS = ("html", "atom", "csv", "json", "ris", "bibtex", "csljson")
 MAX_RELAXATIONS = 6
+DATE_FIELDS = ("from", "to")
 
 
 def request_format() -> str:
@@ -33,15 +35,43 @@ def request_format() -> str:
 @bp.get("/search", endpoint="search_page")
 def search_page_view():
     fmt = request_format()
-    req = SearchRequest.from_args(request.args)
-    if fmt == "atom":
-        return feeds.atom_response(req)
     if fmt != "html":
-        return exports.export_response(fmt, req)
+        req = SearchRequest.from_args(request.args)
+        return feeds.atom_response(req) if fmt == "atom" else exports.export_response(fmt, req)
+    req, date_errors = read_page_request(request.args)
     found = get_searcher().search(req, facet_limit=None)
     served_generation.note(found.generation)
     result = found.to_dict()
-    return render_template("search.html", **page_context(req, result))
+    context = page_context(req, result)
+    if date_errors:
+        context["date_errors"] = date_errors
+        context["date_values"] = {name: request.args.get(name, "") for name in DATE_FIELDS}
+    return render_template("search.html", **context), 400 if date_errors else 200
+
+
+def read_page_request(args: MultiDict) -> tuple[SearchRequest, dict[str, str]]:
+    """The search, and for each date the page cannot use, the reason to show beside its field.
+
+    A bad date does not end the search: the page is drawn again with the query and filters kept and the dates
+    left out until they are corrected (any other bad parameter is still a plain 400).
+    """
+    try:
+        return SearchRequest.from_args(args), {}
+    except BadRequest as exc:
+        if exc.parameter not in DATE_FIELDS:
+            raise
+        errors = {exc.parameter: _reason(exc)}
+    for name in DATE_FIELDS:
+        try:
+            SearchRequest.from_args({name: args.getlist(name)})
+        except BadRequest as exc:
+            errors.setdefault(name, _reason(exc))
+    without_dates = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in DATE_FIELDS])
+    return SearchRequest.from_args(without_dates), {name: errors[name] for name in DATE_FIELDS if name in errors}
+
+
+def _reason(exc: BadRequest) -> str:
+    return exc.message.removeprefix(f"{exc.parameter}: ")
 
 
 def page_context(req: SearchRequest, result: dict) -> dict:
@@ -50,12 +80,15 @@ def page_context(req: SearchRequest, result: dict) -> dict:
     facets = search_controls.with_collection_titles(result.get("facets") or {}, titles)
     labels = search_controls.value_labels(facets)
     to_reference = exports.reference_maker()
+    chips = search_controls.chips(req, labels)
     return {
         "req": req,
         "result": result,
         "description": req.describe(lambda name, value: labels.get((name, value), value)),
         "facet_groups": search_controls.facet_groups(req, facets, visible=current_app.config["FACET_VISIBLE"]),
-        "chips": search_controls.chips(req, labels),
+        "chips": chips,
+        "date_errors": {},
+        "date_values": {"from": req.date_from, "to": req.date_to},
         "clear_url": SearchRequest(q=req.q, sort=req.sort, per_page=req.per_page).url(),
         "timeline": timeline(req, result.get("histogram")),
         "pager": search_controls.pager(req, int(result.get("total", 0))),
@@ -97,3 +130,18 @@ def opensearch():
     body = render_template("opensearch.xml", root=absolute_url("/").rstrip("/"),
                            icon=absolute_url(url_for("static", filename="favicon.svg").removeprefix(request.script_root)))
     return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/search/facet/<name>", endpoint="facet_window")
+def facet_window_view(name: str):
+    """Every value of one facet for this search, paged, by count or A–Z, found by any spelling: no script needed."""
+    if name not in FACET_BY_NAME:
+        raise NotFound(f"unknown facet '{name}'")
+    req = SearchRequest.from_args(request.args)
+    facet_q, sort, page = search_controls.facet_window_args(request.args, name)
+    values = get_searcher().facet_values(req, name, facet_q=facet_q, sort=search_controls.FACET_SORTS[sort][1])
+    values = search_controls.with_display_labels({name: values}, manifests.titles(corpus_dir()))[name]
+    labels = search_controls.value_labels({name: values})
+    return render_template("facet_window.html", window=search_controls.facet_window(req, name, values, facet_q, sort, page),
+                           description=req.describe(lambda facet, value: labels.get((facet, value), value)),
+                           header_q=req.q)

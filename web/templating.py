@@ -4,6 +4,9 @@ from __future__ import annotations
 import html
 import re
 
+from functools import lru_cache
+
+import icu
 from flask import Flask, url_for
 from markupsafe import Markup
 
@@ -33,6 +36,13 @@ def join_names(names) -> str:
     return ", ".join(n for n in names or () if n)
 
 
+@lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    """'ru' → 'Russian' (ICU's English display name); a code ICU does not know is shown as written."""
+    name = icu.Locale(code).getDisplayName(icu.Locale("en")) if code else ""
+    return name if name and name.casefold() != code.casefold() else code
+
+
 def thousands(value: int) -> str:
     return f"{int(value):,}"
 
@@ -40,5 +50,6 @@ def thousands(value: int) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         plain=plain_text, highlight=safe_highlight, names=join_names, thousands=thousands,
+        language=language_name,
     )
     app.jinja_env.globals.update(doc_url=doc_url, compare_url=compare_path)

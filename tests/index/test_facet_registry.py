@@ -2,7 +2,7 @@
 from corpus.model import ArchiveRef, DateRange, Document
 from index.facets import FACET_BY_FIELD, FACET_BY_NAME, FACETS, years_overlapped
 
-RESERVED = {"q", "from", "to", "sort", "page", "per_page", "format", "facet_q", "title"}
+RESERVED = {"q", "from", "to", "sort", "page", "per_page", "format", "facet_q", "facet_sort", "facet_page", "title"}
 
 
 def test_names_fields_and_query_fields_are_unique_and_clear_of_other_parameters():

@@ -24,7 +24,7 @@ from web.app import create_app
     ("&".join(f"sender=s{i}" for i in range(MAX_FACET_VALUES + 1)), "sender", f"at most {MAX_FACET_VALUES}"),
     ("q=" + "(a) " * (MAX_QUERY_OPERATORS // 2 + 1), "q", f"at most {MAX_QUERY_OPERATORS} operators"),
     ("sort=sideways", "sort", "expected one of"),
-    ("from=1950-13", "from", "YYYY-MM"),
+    ("from=1950-13", "from", "no month 13"),
 ])
 def test_limits_answer_400_naming_the_parameter(client, query, parameter, words):
     response = client.get(f"/api/search?{query}")

@@ -51,7 +51,29 @@ def test_entries_by_count_then_name_with_selected_and_unknown_values_kept():
 
 def test_entries_filtered_by_folded_text_and_in_value_order_when_the_facet_says_so():
     assert [e["value"] for e in facet_entries(column(), ALL, set(), [], None, facet_q="MAO")] == ["Mao Zedong"]
-    by_count = facet_entries(column("year", YEARS), ALL, set(), [], None)
+    by_count = facet_entries(column("year", YEARS, value_order="count"), ALL, set(), [], None)
     assert [e["value"] for e in by_count] == ["1951", "1950", "1953"]
     by_value = facet_entries(column("year", YEARS, value_order="value"), ALL, set(), [], None)
     assert [(e["value"], e["count"]) for e in by_value] == [("1950", 1), ("1951", 3), ("1953", 1)]
+
+
+def test_find_looks_names_up_in_any_spelling_or_script():
+    def find(typed):
+        entries = facet_entries(column(), ALL, {0}, [], None, facet_q=typed, authority=AUTHORITY)
+        return [e["value"] for e in entries]
+
+    assert find("Filippov") == ["Joseph Stalin"]
+    assert find("Mao Tse") == ["Mao Zedong"]
+    assert find("毛") == ["Mao Zedong"]
+    assert find("стал") == ["Joseph Stalin"]
+    assert find("Truman") == [], "a selected value that does not match is not listed while finding"
+    assert find("") == ["Joseph Stalin", "Mao Zedong"]
+
+
+def test_a_sort_asked_for_overrides_the_facets_own_order():
+    years = column("year", YEARS)
+    assert [e["value"] for e in facet_entries(years, ALL, set(), [], None)] == ["1950", "1951", "1953"]
+    assert [e["value"] for e in facet_entries(years, ALL, set(), [], None, sort="count")] == ["1951", "1950", "1953"]
+    senders = column()
+    assert [e["value"] for e in facet_entries(senders, ALL, set(), [], None, sort="value")] == [
+        "Joseph Stalin", "Mao Zedong"]

@@ -124,9 +124,11 @@ def test_security_headers_on_every_kind_of_response(client):
 
 
 def test_html_errors_are_friendly_pages(client):
-    bad = client.get("/search?from=1950-99")
+    bad = client.get("/search?q=armistice&page=x")
     assert bad.status_code == 400 and bad.content_type.startswith("text/html")
-    assert b"<code>from</code>" in bad.data
+    assert b"<code>page</code>" in bad.data
+    date = client.get("/search?q=armistice&from=1950-99")
+    assert date.status_code == 400 and b'id="from-error"' in date.data and b'value="armistice"' in date.data
     missing = client.get("/doc/nkidp-reader/999999")
     assert missing.status_code == 404 and b"Try a search" in missing.data
     assert client.get("/search?format=exe").status_code == 400

@@ -98,3 +98,40 @@ def test_opensearch_description(client):
     response = client.get("/opensearch.xml")
     assert response.mimetype == "application/opensearchdescription+xml"
     assert b'template="http://localhost/search?q={searchTerms}"' in response.data
+
+
+def _help_examples(html: str) -> list[str]:
+    import html as html_module
+
+    body = html[html.index("query-help__body"):html.index("</details>")]
+    return [html_module.unescape(code) for code in re.findall(r"<code>(.*?)</code>", body)]
+
+
+def _readme_query_examples() -> list[str]:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| syntax | meaning |"):]
+    table = table[:table.index("\n\n")]
+    return [code for line in table.splitlines()[2:] for code in re.findall(r"`([^`]+)`", line.split(" | ")[0])]
+
+
+def test_every_query_example_in_the_help_and_readme_finds_documents_as_written(client):
+    html = client.get("/search").get_data(as_text=True)
+    examples = _help_examples(html) + _readme_query_examples()
+    assert len(examples) > 25
+    for example in examples:
+        found = client.get("/api/search", query_string={"q": example}).get_json()
+        assert found["total"] > 0 and not found["notices"], (example, found["notices"])
+
+
+def test_facet_window_pages_sorts_and_refuses_bad_parameters(client):
+    status, page, html = get_page(client, "/search/facet/place?q=armistice&facet_sort=az&facet_page=2")
+    assert status == 200 and 'rel="prev"' in html
+    assert page.links(r"^/search\?q=armistice&place=")
+    assert client.get("/search/facet/nonsense").status_code == 404
+    assert client.get("/search/facet/place?facet_sort=sideways").status_code == 400
+    assert client.get("/search/facet/place?facet_page=0").status_code == 400
+    assert client.get("/api/facet/place?facet_sort=sideways").status_code == 400
+    years = client.get("/api/facet/year").get_json()["values"]
+    assert [v["value"] for v in years] == sorted(v["value"] for v in years)

@@ -6,14 +6,99 @@
     if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
   }
 
-  // Facet checkboxes and the sort select submit the search at once.
+  var RESTORE_KEY = "kwarchive.after-filter";
+
+  function submitSearch(form) {
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
+
+  // Facet checkboxes submit the search at once; the page that comes back puts focus on the same control, at the
+  // same height on screen, with the filters panel still open (see restoreAfterFilter).
   function autoSubmit() {
     var form = document.getElementById("search");
     if (!form) return;
-    document.querySelectorAll('input[type="checkbox"][form="search"], select[form="search"]').forEach(function (el) {
-      el.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches || !box.matches('input[type="checkbox"][form="search"]')) return;
+      var panel = document.getElementById("refine");
+      try {
+        sessionStorage.setItem(RESTORE_KEY, JSON.stringify({
+          name: box.name, value: box.value, top: box.getBoundingClientRect().top,
+          open: !!(panel && panel.classList.contains("refine--open"))
+        }));
+      } catch (e) { /* storage refused: the search still runs */ }
+      submitSearch(form);
     });
-    document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+  }
+
+  function restoreAfterFilter() {
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(RESTORE_KEY) || "null");
+      sessionStorage.removeItem(RESTORE_KEY);
+    } catch (e) { return; }
+    if (!saved) return;
+    if (saved.open) setFiltersOpen(true);
+    var selector = 'input[type="checkbox"][name="' + CSS.escape(saved.name) + '"][value="' + CSS.escape(saved.value) + '"]';
+    var box = document.querySelector(selector);
+    if (!box) return;
+    var folded = box.closest("details");
+    if (folded) folded.open = true;
+    window.scrollBy({ top: box.getBoundingClientRect().top - saved.top, behavior: "instant" });
+    box.focus({ preventScroll: true });
+  }
+
+  // Changing the sort order or page size is a change of page, so it waits for the Apply button or Enter
+  // (WCAG 3.2.2); a choice made with the mouse from the opened menu still applies at once.
+  function toolbarMenus() {
+    document.querySelectorAll('select[form="search"]').forEach(function (select) {
+      if (!select.form) return;
+      var pointer = false;
+      select.addEventListener("pointerdown", function () { pointer = true; });
+      select.addEventListener("keydown", function (event) {
+        pointer = false;
+        if (event.key === "Enter") { event.preventDefault(); submitSearch(select.form); }
+      });
+      select.addEventListener("change", function () { if (pointer) submitSearch(select.form); });
+    });
+  }
+
+  // Back/Forward may bring the page back with the controls as they were left (bfcache, form restoration):
+  // put every control back to what this page's URL says.
+  function controlsFollowTheUrl() {
+    window.addEventListener("pageshow", function (event) {
+      var navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+      if (!event.persisted && !(navigation && navigation.type === "back_forward")) return;
+      document.querySelectorAll('[form="search"], #search input, #search select').forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") el.checked = el.defaultChecked;
+        else if (el.tagName === "SELECT") Array.prototype.forEach.call(el.options, function (o) { o.selected = o.defaultSelected; });
+        else if (el.type !== "submit" && el.type !== "button" && el.type !== "hidden") el.value = el.defaultValue;
+      });
+    });
+  }
+
+  // On a narrow screen the filters sit behind a "Filters (n)" button (a plain #refine link without JavaScript).
+  function setFiltersOpen(open) {
+    var panel = document.getElementById("refine");
+    var button = document.querySelector(".filters-toggle--button");
+    if (!panel || !button) return;
+    panel.classList.toggle("refine--open", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  function filtersToggle() {
+    var panel = document.getElementById("refine");
+    var button = document.querySelector(".filters-toggle--button");
+    var link = document.querySelector(".filters-toggle--link");
+    if (!panel || !button) return;
+    button.hidden = false;
+    if (link) link.hidden = true;
+    if (panel.classList.contains("refine--open") || location.hash === "#refine") setFiltersOpen(true);
+    button.addEventListener("click", function () {
+      var open = !panel.classList.contains("refine--open");
+      setFiltersOpen(open);
+      if (open) panel.focus();
+    });
   }
 
   // Empty fields are dropped from the URL so that saved links stay short and canonical.
@@ -44,16 +129,57 @@
     });
   }
 
-  // Filter box inside a long facet list.
-  function facetFilters() {
-    document.querySelectorAll(".facet__filter").forEach(function (input) {
-      input.hidden = false;
-      var label = document.querySelector('label[for="' + input.id + '"]');
-      if (label) label.hidden = false;
-      var items = input.parentElement.querySelectorAll(".facet__value");
+  // The find box of a long facet asks the server, which looks every value up in the name authority ("Peking"
+  // finds Beijing); matches replace the first values as checkboxes. Without script the facet window (the "All …"
+  // link) has its own find box.
+  function facetFinders() {
+    document.querySelectorAll(".facet__find").forEach(function (form) {
+      var input = form.querySelector(".facet__find-input"), found = form.querySelector(".facet__found");
+      var status = form.querySelector(".facet__status"), top = form.parentElement.querySelector(".facet__values--top");
+      var name = form.getAttribute("data-facet"), api = form.getAttribute("data-api"), timer = null, serial = 0;
+      if (!input || !found || !window.fetch) return;
+      form.hidden = false;
+      // A value both in the first values and among the matches is submitted from the matches only.
+      function release() {
+        if (top) top.querySelectorAll("input[disabled]").forEach(function (box) { box.disabled = false; });
+      }
+      function show(values, wanted) {
+        found.textContent = "";
+        release();
+        values.slice(0, 50).forEach(function (v) {
+          var li = document.createElement("li"), label = document.createElement("label");
+          var box = document.createElement("input"), text = document.createElement("span"), count = document.createElement("span");
+          li.className = "facet__value";
+          box.type = "checkbox"; box.name = name; box.value = v.value; box.checked = !!v.selected;
+          box.setAttribute("form", "search");
+          text.className = "facet__label"; text.textContent = v.label || v.value;
+          count.className = "facet__count"; count.textContent = Number(v.count).toLocaleString("en");
+          label.append(box, text, " ", count); li.appendChild(label); found.appendChild(li);
+          if (top) top.querySelectorAll('input[type="checkbox"]').forEach(function (twin) {
+            if (twin.value === v.value) twin.disabled = true;
+          });
+        });
+        found.hidden = false;
+        if (top) top.hidden = true;
+        status.textContent = values.length ? values.length + " found" : "Nothing matches “" + wanted + "”";
+        if (!values.length) {
+          var none = document.createElement("li");
+          none.className = "facet__none hint"; none.textContent = "Nothing matches “" + wanted + "”.";
+          found.appendChild(none);
+        }
+      }
       input.addEventListener("input", function () {
-        var wanted = input.value.trim().toLowerCase();
-        items.forEach(function (li) { li.hidden = wanted && li.textContent.toLowerCase().indexOf(wanted) < 0; });
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          var wanted = input.value.trim(), mine = ++serial;
+          if (!wanted) {
+            found.hidden = true; found.textContent = ""; status.textContent = ""; release();
+            if (top) top.hidden = false;
+            return;
+          }
+          fetch(api + "&facet_q=" + encodeURIComponent(wanted)).then(function (r) { return r.json(); })
+            .then(function (body) { if (mine === serial) show(body.values || [], wanted); }).catch(function () {});
+        }, 150);
       });
     });
   }
@@ -169,11 +295,15 @@
 
   onReady(function () {
     selection();
+    controlsFollowTheUrl();
     autoSubmit();
+    toolbarMenus();
+    filtersToggle();
     tidyUrl();
     copyButtons();
-    facetFilters();
+    facetFinders();
     nameSuggestions();
     matchStepper();
+    restoreAfterFilter();  // last: the steps above may show or hide things and move the page
   });
 })();
