@@ -77,7 +77,7 @@ def _reason(exc: BadRequest) -> str:
 def page_context(req: SearchRequest, result: dict) -> dict:
     root = corpus_dir()
     titles = manifests.titles(root)
-    facets = search_controls.with_collection_titles(result.get("facets") or {}, titles)
+    facets = search_controls.with_display_labels(result.get("facets") or {}, titles)
     labels = search_controls.value_labels(facets)
     to_reference = exports.reference_maker()
     chips = search_controls.chips(req, labels)

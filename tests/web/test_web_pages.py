@@ -1,6 +1,7 @@
 """The search and document pages as served HTML: what a reader sees, with the URL as the whole state."""
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from html_page import get_page
