@@ -45,7 +45,7 @@ def test_timeline_bars_scale_to_the_peak_and_narrow_the_search():
     assert drawn["bars"][1]["url"] is None  # an empty year is not a link
     narrowed = parsed(drawn["bars"][2]["url"])
     assert (narrowed.q, narrowed.date_from, narrowed.date_to) == ("armistice", "1952", "1952")
-    assert [label["text"] for label in drawn["labels"]] == ["1950", "1951", "1952"]
+    assert [label["text"] for label in drawn["ticks"]] == ["1950", "1951", "1952"]
 
 
 def test_timeline_is_absent_when_nothing_is_dated():
