@@ -48,7 +48,7 @@ def search_command(query, date_from, date_to, filters, sort, page, per_page, as_
     click.echo(f"{counts_line(result.total, result.total_documents)} — {request.describe()}")
     for notice in result.notices:
         click.echo(f"note: {notice}")
-    if result.suggestion:
+    if result.suggestion and not result.search_instead:  # a correction is already announced in the notices
         click.echo(f"did you mean: {result.suggestion}")
     first = (result.page - 1) * result.per_page
     for n, hit in enumerate(result.hits, first + 1):

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Callable
 
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as STOP_WORDS_EN
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from corpus.archive import citation_keys, find_citation, parse_source_note
@@ -29,8 +30,21 @@ TEXT_FIELDS = ("title", "body")
 REFERENCE_FIELD = "reference"
 MAX_WORDS = 32
 MIN_PREFIX = 2
-BOOSTS = {"word": 1.0, "translit": 1.0, "entity": 0.8, "bigram": 0.8, "stem": 0.5}
 FUZZY_NAMES_BYTES = 4 * 2**20  # fuzzy words' name matches kept per generation
+BOOSTS = {"word": 1.0, "translit": 1.0, "entity": 0.8, "bigram": 0.8, "stem": 0.5, "typo": 0.3,
+          "spelling": 0.3}
+# An entity named in the query also matches documents that it sent or received (ranked like a title mention)
+# and those whose people/places list it (ranked below a mention in the text).
+PARTY_FIELDS = ("senders", "recipients")
+MENTION_FIELDS = ("people", "places")
+PARTY_BOOST, MENTION_BOOST = 3.0, 0.5
+TYPO_ONE, TYPO_TWO, TYPO_LONGEST = 5, 9, 30
+RARE = 1  # a word in at most this many documents is also searched with typo tolerance
+LONG_QUERY = 4  # content words from which a query ranks by how many words match rather than needing all
+PROXIMITY_PAIRS, PROXIMITY_BOOST = 8, 0.5
+STOP_WORDS = frozenset(STOP_WORDS_EN) | {"did", "does", "about", "what", "which", "who", "whom", "how", "why",
+                                         "when", "where", "he", "his", "she", "her", "they", "them", "their"}
+Frequency = Callable[[str], int]
 
 Resolver = Callable[[str, str], "str | None"]
 
@@ -43,23 +57,31 @@ class ParsedQuery:
     notices: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
     plain_fallback: bool = False
+    # Words searched with typo tolerance because the index has them (or their stems) in too few documents:
+    # (as typed, folded, edits allowed, documents holding it); the Searcher corrects those the index lacks.
+    tolerated: tuple[tuple[str, str, int, int], ...] = ()
 
 
 class FuzzyNames:
-    """The authority names a misspelt word may mean (Vishinski~ finds every Vyshinsky): folded one-word forms →
-    their entity token, and the matches found for each (word, distance), remembered since each word is compared
-    with every form. One per index generation: the Snapshot keeps it."""
+    """What the query side needs from the generation's authority: folded one-word forms → entity token (so a
+    misspelt word may mean a name: Vishinski~ finds every Vyshinsky), entity token → canonical name, and the
+    matches found for each (word, distance), remembered since each word is compared with every form. One per
+    index generation: the Snapshot keeps it."""
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
         self._found = BoundedCache(FUZZY_NAMES_BYTES)
 
     @cached_property
-    def names(self) -> dict[str, str]:
+    def _entries(self) -> tuple:
         items = getattr(self.analyzer, "items", ())
         authority = next((item for item in items if isinstance(item, AuthorityFilter)), None)
+        return tuple(authority.entries) if authority is not None else ()
+
+    @cached_property
+    def one_word(self) -> dict[str, str]:
         names: dict[str, str] = {}
-        for key, forms in (authority.entries if authority is not None else ()):
+        for key, forms in self._entries:
             for form in forms:
                 words = re.split(r"[\s\-]+", form.strip())
                 folded = fold_word(words[0])[0] if len(words) == 1 else ""
@@ -67,20 +89,35 @@ class FuzzyNames:
                     names.setdefault(folded, f"{ENTITY_PREFIX}{key}")
         return names
 
+    @cached_property
+    def canonical(self) -> dict[str, str]:
+        return {f"{ENTITY_PREFIX}{key}": forms[0] for key, forms in self._entries}
+
     def near(self, folded: str, distance: int) -> list[str]:
-        """Entity tokens of the names spelt within `distance` edits of the folded word."""
+        """Entity tokens of one-word names spelt within `distance` edits of the folded word, same first letter."""
         return list(self._found.get_or_compute((folded, distance), lambda: tuple(sorted({
-            key for form, key in self.names.items()
-            if abs(len(form) - len(folded)) <= distance and damerau_levenshtein(form, folded) <= distance}))))
+            token for form, token in self.one_word.items()
+            if form[:1] == folded[:1] and abs(len(form) - len(folded)) <= distance
+            and damerau_levenshtein(form, folded) <= distance}))))
+
+
+def typo_distance(word: str) -> int:
+    """Edits tolerated without an operator, as Meilisearch and Typesense do: none below 5 letters, one from 5,
+    two from 9; none for a "word" longer than any word (its expansion would walk the vocabulary at length)."""
+    if len(word) > TYPO_LONGEST:
+        return 0
+    return 0 if len(word) < TYPO_ONE else (1 if len(word) < TYPO_TWO else 2)
 
 
 # ---- compiling to Whoosh ---------------------------------------------------------------------------------------
 
 class _Compiler:
-    def __init__(self, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames):
-        self.analyzer, self.resolve, self.fuzzy_names = analyzer, resolve, fuzzy_names
+    def __init__(self, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames, frequency: Frequency | None = None):
+        self.analyzer, self.resolve, self.frequency = analyzer, resolve, frequency
+        self.names = fuzzy_names
         self.notices: list[str] = []
         self.words: list[str] = []
+        self.tolerated: list[tuple[str, str, int, int]] = []
         self.budget = MAX_WORDS
 
     def seq(self, node: QueryNode) -> wq.Query | None:
@@ -94,11 +131,7 @@ class _Compiler:
                 positive.extend(self.words_members(child))
             elif (q := self.node(child)) is not None:
                 positive.append(q)
-        core = None
-        if len(positive) == 1:
-            core = positive[0]
-        elif positive:
-            core = wq.Or([wq.And(positive), wq.Or(positive)])
+        core = _combine(positive)
         if required:
             core = wq.And(required + ([core] if core is not None else []))
         if negative:
@@ -117,7 +150,7 @@ class _Compiler:
         if kind in ("not", "req"):
             return self.seq(QueryNode("seq", children=(node,)))
         if kind == "words":
-            members = self.words_members(node)
+            members = [q for q, _ in self.words_members(node)]
             if not members:
                 return None
             return members[0] if len(members) == 1 else wq.And(members)
@@ -134,23 +167,77 @@ class _Compiler:
     def fields(self, node: QueryNode) -> tuple[str, ...]:
         return ("title",) if node.field == "title" else TEXT_FIELDS
 
-    def words_members(self, node: QueryNode) -> list[wq.Query]:
-        """One OR-of-alternatives query per word position of an analysed run of plain words."""
+    def words_members(self, node: QueryNode) -> list[tuple[wq.Query, str]]:
+        """(query, kind) per word position of an analysed run of plain words: an OR of the word's alternatives
+        (kind "word", or "stop" for a stop word), or one member for a whole name the authority knows ("entity")."""
         units = _units(self.analyzer, node.text)
         if len(units) > self.budget:
             self.notices.append(f"Only the first {MAX_WORDS} words of the query were searched.")
             units = units[: max(self.budget, 0)]
         self.budget -= len(units)
-        members = []
-        for unit in units:
+        members, i = [], 0
+        while i < len(units):
+            unit = units[i]
+            entity = unit.get("entity") or self.joined_name(units[i:i + 2])
+            if entity is not None:
+                token, width = entity
+                span = units[i:i + width]
+                self.words.extend(u["raw"] for u in span)
+                members.append((self.entity(token, node, spelling=[u["alternatives"][0][1] for u in span]),
+                                "entity"))
+                i += width
+                continue
             self.words.append(unit["raw"])
             alternatives = [
                 self._alternative(field_name, unit, kind, text)
                 for field_name in self.fields(node)
                 for kind, text in unit["alternatives"]
             ]
-            members.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+            alternatives += self.typos(unit, node)
+            query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+            word = unit["alternatives"][0][1]
+            members.append((query, "stop" if word in STOP_WORDS else "word"))
+            i += 1
         return members
+
+    def joined_name(self, pair: list[dict]) -> tuple[str, int] | None:
+        """A one-word name typed as two words ("Mac Arthur" is MacArthur): its entity token, width 2."""
+        if len(pair) < 2 or any("entity" in unit for unit in pair):
+            return None
+        token = self.names.one_word.get(pair[0]["alternatives"][0][1] + pair[1]["alternatives"][0][1])
+        return (token, 2) if token else None
+
+    def entity(self, token: str, node: QueryNode, spelling: list[str] = ()) -> wq.Query:
+        """A name as its entity: every spelling in the text, and the documents it sent, received or lists; the
+        spelling typed (its words in sequence) adds a little, so that an exact spelling ranks first."""
+        parts = [wq.Term(f, token) for f in self.fields(node)]
+        if spelling:
+            parts += [wq.Term(f, spelling[0], boost=BOOSTS["spelling"]) if len(spelling) == 1 else
+                      wq.Sequence([wq.Term(f, word) for word in spelling], boost=BOOSTS["spelling"])
+                      for f in self.fields(node)]
+        canonical = self.names.canonical.get(token)
+        if canonical and node.field != "title":
+            parts += [wq.Term(f, canonical, boost=PARTY_BOOST) for f in PARTY_FIELDS]
+            parts += [wq.Term(f, canonical, boost=MENTION_BOOST) for f in MENTION_FIELDS]
+        return wq.Or(parts)
+
+    def typos(self, unit: dict, node: QueryNode) -> list[wq.Query]:
+        """Corrections of a word the index has in too few documents: vocabulary and authority names within
+        one edit (5+ letters) or two (9+), never changing the first letter; scored below the exact word."""
+        kind, word = unit["alternatives"][0]
+        distance = typo_distance(word)
+        if self.frequency is None or kind != "word" or not distance or not word.isalpha() or word in STOP_WORDS:
+            return []
+        known = max(self.frequency(text) for kind, text in unit["alternatives"] if kind in ("word", "stem"))
+        if known > RARE:
+            return []
+        self.tolerated.append((unit["raw"], word, distance, known))
+        boost = BOOSTS["typo"]
+        parts = [wq.FuzzyTerm(f, word, maxdist=distance, prefixlength=1, boost=boost) for f in self.fields(node)]
+        for token in self.names.near(word, distance):
+            parts.append(self.entity(token, node).with_boost(boost) if node.field != "title"
+                         else wq.Term("title", token, boost=boost))
+        return parts
 
     @staticmethod
     def _alternative(field_name: str, unit: dict, kind: str, text) -> wq.Query:
@@ -164,6 +251,9 @@ class _Compiler:
         if not units:
             return None
         self.words.extend(unit["raw"] for unit in units)
+        entity = units[0].get("entity")
+        if entity is not None and entity[1] == len(units):  # "Terentii Shtykov" is the man, in any spelling
+            return self.entity(entity[0], node)
         per_field = []
         for field_name in self.fields(node):
             steps = []
@@ -195,7 +285,7 @@ class _Compiler:
         if not folded:
             return None
         self.words.append(folded)
-        entities = self.fuzzy_names.near(folded, node.distance)
+        entities = self.names.near(folded, node.distance)
         parts = [wq.FuzzyTerm(f, folded, maxdist=node.distance, prefixlength=1) for f in self.fields(node)]
         parts += [wq.Term(f, entity) for f in self.fields(node) for entity in entities]
         return parts[0] if len(parts) == 1 else wq.Or(parts)
@@ -212,6 +302,51 @@ class _Compiler:
         return wq.Term(node.field, value)
 
 
+def _combine(positive: list) -> wq.Query | None:
+    """Side-by-side query parts as one query.
+
+    Short queries are soft-AND: ``Or([And(parts), Or(parts)])`` ranks documents with every part about twice as
+    high, and stop words alone never make a hit. From LONG_QUERY content words on (a question, a paraphrase),
+    needing every word is wrong: a document must match a share of them that relaxes with length (as Lucene's
+    minimum_should_match), ranks by the sum of its words' scores, and gains when query words stand together.
+    """
+    members = [(q, "word") if isinstance(q, wq.Query) else q for q in positive]
+    if not members:
+        return None
+    queries = [q for q, _ in members]
+    if len(queries) == 1:
+        return queries[0]
+    content = [q for q, kind in members if kind != "stop"] or queries
+    if len(content) < LONG_QUERY:
+        anything = content[0] if len(content) == 1 else wq.Or(content)
+        return wq.Or([wq.And(queries), anything])
+    matched = wq.Or(content, minmatch=minimum_should_match(len(content)))
+    near = [wq.Sequence([a, b]) for a, b in _adjacent_words(members)][:PROXIMITY_PAIRS]
+    if not near:
+        return matched
+    return wq.AndMaybe(matched, wq.Or(near, boost=PROXIMITY_BOOST))
+
+
+def minimum_should_match(count: int) -> int:
+    """How many of `count` content words a document needs: all up to 3, then a share falling to a third
+    (4 → 3, 6 → 3, 9 → 4, 15 → 5)."""
+    if count < LONG_QUERY:
+        return count
+    return max(3, -(-count // 3))
+
+
+def _adjacent_words(members) -> list[tuple[wq.Query, wq.Query]]:
+    """Neighbouring content words as exact terms, for the proximity bonus (stop words between them skipped)."""
+    words = []
+    for query, kind in members:
+        if kind == "stop":
+            continue
+        first = query.subqueries[0] if isinstance(query, wq.Or) else query
+        words.append(first if isinstance(first, wq.Term) and kind == "word" else None)
+    return [(a, b) for a, b in zip(words, words[1:])
+            if a is not None and b is not None and a.fieldname == b.fieldname]
+
+
 def citation_query(ref) -> wq.Query:
     """Documents whose archive reference lies within the cited level; those holding a cited page rank first."""
     required, pages = citation_keys(ref)
@@ -224,7 +359,8 @@ def citation_query(ref) -> wq.Query:
 def _units(analyzer, text: str, phrase: bool = False) -> list[dict]:
     """Word positions of analysed text, each with its alternatives as (kind, text) pairs.
 
-    An entity token is an alternative at every position it spans; a CJK word's bigrams become one
+    A name the authority knows is marked on its first unit as `entity` = (token, width), the longest name
+    first where names overlap; a CJK word's bigrams become one
     ("bigram", tuple) alternative (for phrases, `trailing_bigrams` keeps the bigrams after the first).
     """
     units: list[dict] = []
@@ -247,13 +383,16 @@ def _units(analyzer, text: str, phrase: bool = False) -> list[dict]:
             pair = (kind, token.text)
             if pair not in units[-1]["alternatives"]:
                 units[-1]["alternatives"].append(pair)
-    for pos, width, text_ in entities:
+    taken = set()
+    for pos, width, token in sorted(entities, key=lambda e: (-e[1], e[0])):  # longest name first
         start = by_pos.get(pos)
         if start is None:
             continue
         index = units.index(start)
-        for unit in units[index:index + width]:
-            unit["alternatives"].append(("entity", text_))
+        span = range(index, min(index + width, len(units)))
+        if taken.isdisjoint(span):
+            taken.update(span)
+            start["entity"] = (token, len(span))
     for unit in units:
         bigrams = tuple(unit.pop("bigrams"))
         if len(bigrams) >= 2:
@@ -266,21 +405,25 @@ def _units(analyzer, text: str, phrase: bool = False) -> list[dict]:
 
 # ---- entry point -----------------------------------------------------------------------------------------------
 
-def parse_query(text: str, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames | None = None) -> ParsedQuery:
+def parse_query(text: str, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames | None = None,
+                frequency: Frequency | None = None) -> ParsedQuery:
     """Any text → ParsedQuery; the empty query is `Every()`. Never raises on user input.
 
-    `fuzzy_names` is the generation's (`Snapshot.fuzzy_names`); without it one is made for this query."""
+    `fuzzy_names` is the generation's (`Snapshot.fuzzy_names`); without it one is made for this query.
+    `frequency(word)` (documents holding a folded word) turns on typo tolerance for words the index has in at
+    most RARE documents; without it (no index at hand) words are searched as typed."""
     if not text.strip():
         return ParsedQuery(wq.Every())
     cited = find_citation(text) if '"' not in text and ":" not in text else None
     if cited is not None:
         (start, end), ref = cited
-        rest = parse_query(f"{text[:start]} {text[end:]}".strip(), analyzer, resolve, fuzzy_names) if (
+        rest = parse_query(f"{text[:start]} {text[end:]}".strip(), analyzer, resolve, fuzzy_names, frequency) if (
             text[:start] + text[end:]).strip() else None
         reference = citation_query(ref)
         if rest is None or isinstance(rest.query, wq.Every):
             return ParsedQuery(reference)
-        return ParsedQuery(wq.And([reference, rest.query]), rest.notices, rest.words, rest.plain_fallback)
+        return ParsedQuery(wq.And([reference, rest.query]), rest.notices, rest.words, rest.plain_fallback,
+                           rest.tolerated)
     syntax = parse_syntax(text)
     tree, fallback = syntax.tree, bool(syntax.problems)
     notices: list[str] = []
@@ -288,10 +431,10 @@ def parse_query(text: str, analyzer, resolve: Resolver, fuzzy_names: FuzzyNames 
         notices.append(
             f"The query could not be read as written ({syntax.problems[0]}); it was searched as plain words.")
         tree = QueryNode("seq", children=(QueryNode("words", text=plain_words(text)),))
-    compiler = _Compiler(analyzer, resolve, fuzzy_names or FuzzyNames(analyzer))
+    compiler = _Compiler(analyzer, resolve, fuzzy_names or FuzzyNames(analyzer), frequency)
     compiled = compiler.node(tree)
     if compiled is None:
         notices.append("The query has no searchable words; showing all documents.")
         compiled = wq.Every()
     notices.extend(dict.fromkeys(compiler.notices))
-    return ParsedQuery(compiled, tuple(notices), tuple(compiler.words), fallback)
+    return ParsedQuery(compiled, tuple(notices), tuple(compiler.words), fallback, tuple(compiler.tolerated))

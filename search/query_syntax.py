@@ -28,6 +28,7 @@ _LEX_RE = re.compile(
        |(?P<word>[^\s()"]+)""",
     re.X | re.I,
 )
+_FIELD_START = re.compile(rf"(?:{_FIELD_RE}):", re.I)
 _FUZZY_RE = re.compile(r"^(.+?)~([0-9])?$")
 OPERATORS = {"AND", "OR", "NOT", "&&", "||"}
 
@@ -78,6 +79,11 @@ def lex(text: str) -> list[_Tok]:
                 value = value[1:]
                 if not value:
                     tokens[-1].glued = glued
+                    continue
+                if _FIELD_START.match(value):  # -type:telegram, -from:Mao: the field is lexed as a field
+                    inner = lex(value)
+                    inner[-1].glued = glued
+                    tokens.extend(inner)
                     continue
         if kind == "field":
             value = value[:-1].lower()

@@ -44,6 +44,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    typos: bool = True  # typo tolerance; `typos=off` searches the words exactly as typed
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     # ---- parsing -----------------------------------------------------------------------------------------------
@@ -72,12 +73,16 @@ class SearchRequest:
             raise BadRequest(f"sort: expected one of {', '.join(SORTS)}, got '{_show(sort)}'", parameter="sort")
         page = _int(args, "page", default=1, low=1, high=MAX_PAGE)
         per_page = _int(args, "per_page", default=DEFAULT_PER_PAGE, low=1, high=MAX_PER_PAGE)
-        return cls(q, filters, date_from, date_to, sort, page, per_page, tuple(notices))
+        typos = _first(args, "typos").strip().lower() or "on"
+        if typos not in ("on", "off"):
+            raise BadRequest(f"typos: expected on or off, got '{_show(typos)}'", parameter="typos")
+        return cls(q, filters, date_from, date_to, sort, page, per_page, typos == "on", tuple(notices))
 
     # ---- writing back ------------------------------------------------------------------------------------------
 
     def to_pairs(self) -> list[tuple[str, str]]:
-        """Parameters in canonical order (q, facets by name, from, to, sort, page, per_page), defaults omitted."""
+        """Parameters in canonical order (q, facets by name, from, to, sort, page, per_page, typos), defaults
+        omitted."""
         pairs: list[tuple[str, str]] = []
         if self.q:
             pairs.append(("q", self.q))
@@ -93,6 +98,8 @@ class SearchRequest:
             pairs.append(("page", str(self.page)))
         if self.per_page != DEFAULT_PER_PAGE:
             pairs.append(("per_page", str(self.per_page)))
+        if not self.typos:
+            pairs.append(("typos", "off"))
         return pairs
 
     def to_query_string(self) -> str:
@@ -154,6 +161,10 @@ class SearchRequest:
 
     def with_query(self, q: str) -> "SearchRequest":
         return replace(self, q=clean_text(q)[:MAX_QUERY_CHARS], page=1, notices=())
+
+    def with_typos(self, typos: bool) -> "SearchRequest":
+        """This search with typo tolerance on or off ("search instead for" the words as typed), on page 1."""
+        return replace(self, typos=typos, page=1, notices=())
 
     def _with_values(self, facet: str, values: Iterable[str]) -> "SearchRequest":
         if facet not in FACET_BY_NAME:

@@ -58,6 +58,7 @@ class SearchResult:
     notices: tuple[str, ...]
     generation: int = 0
     elapsed_ms: float = 0.0
+    search_instead: str | None = None  # when words were corrected: the URL searching them as typed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,5 +71,6 @@ class SearchResult:
             "facets": self.facets,
             "histogram": self.histogram,
             "suggestion": self.suggestion,
+            "search_instead": self.search_instead,
             "notices": list(self.notices),
         }

@@ -91,6 +91,8 @@ class Scorer:
         return mask, score
 
     def any_of(self, q):
+        if getattr(q, "minmatch", 0) > 1:
+            return self.at_least(q)
         mask, score = self._empty()
         for child in q.subqueries:
             if type(child) is wq.Term:  # scatter-add without building a dense array per term
@@ -102,6 +104,17 @@ class Scorer:
             mask |= m
             score += sc
         return mask, score * q.boost
+
+    def at_least(self, q):
+        """OR that keeps only documents matching `minmatch` of its children (minimum-should-match)."""
+        matched = np.zeros(self.size, dtype=np.int32)
+        score = np.zeros(self.size, dtype=np.float64)
+        for child in q.subqueries:
+            m, sc = self.run(child)
+            matched += m
+            score += sc
+        mask = matched >= q.minmatch
+        return mask, np.where(mask, score, 0.0) * q.boost
 
     def all_of(self, q):
         mask, score = None, None

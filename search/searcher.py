@@ -31,7 +31,7 @@ from search.result import Hit, SearchResult, doc_url
 from search.scoring import matching
 from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
-from search.suggest import did_you_mean
+from search.suggest import correction, did_you_mean
 
 RESULT_CACHE_BYTES = 32 * 2**20  # search results kept per searcher (per worker)
 MORE_LIKE_THIS_CHARS = 50_000  # key terms of a very long document come from its beginning
@@ -177,7 +177,9 @@ class Searcher:
     def _cost(self, snapshot: Snapshot, request: SearchRequest) -> int:
         if not request.q:
             return 0
-        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names)
+        frequency = snapshot.word_frequency if request.typos else None
+        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names,
+                             frequency)
         reader, total = snapshot.reader, 0
         for leaf in parsed.query.leaves():
             if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
@@ -200,7 +202,9 @@ class Searcher:
 
     def _match(self, snapshot: Snapshot, request: SearchRequest) -> "Match":
         """Matching docnums and scores, date mask and per-facet masks (all boolean arrays over docnums)."""
-        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names)
+        frequency = snapshot.word_frequency if request.typos else None
+        parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names,
+                             frequency)
         notices = list(request.notices) + list(parsed.notices)
         docnums, scores = matching(snapshot, parsed.query, scored=request.sort == "relevance" and bool(request.q))
         notices += _expansion_notices(snapshot, parsed.query)
@@ -248,13 +252,18 @@ class Searcher:
         histogram["undated"] = int(undated.sum())
         notices = match.notices
         suggestion = None
-        if total < FEW_RESULTS and match.parsed.words:
+        corrected = correction(snapshot, request.q, match.parsed.tolerated)
+        if corrected:
+            suggestion = corrected
+            notices = [f"Showing results for {corrected} — search instead for {request.q}"] + notices
+        elif total < FEW_RESULTS and match.parsed.words:
             suggestion = did_you_mean(snapshot, request.q, match.parsed.words)
         facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_BY_NAME}
         return SearchResult(
             query={"q": request.q, "query_string": request.to_query_string(), "description": request.describe()},
             total=total, total_documents=int(selected.sum()), page=request.page, per_page=request.per_page,
             hits=tuple(hits), facets=facets, histogram=histogram, suggestion=suggestion,
+            search_instead=request.with_typos(False).url() if corrected else None,
             notices=tuple(dict.fromkeys(notices)), generation=snapshot.generation.number,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
 

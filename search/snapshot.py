@@ -187,6 +187,11 @@ class Snapshot:
         searched, matching = self._expansion(q)
         return (len(searched), matching) if matching > len(searched) else None
 
+    def word_frequency(self, word: str) -> int:
+        """Documents holding a folded word in the title or body (an upper bound: a word in both counts twice)."""
+        reader = self.reader
+        return reader.doc_frequency("body", word) + reader.doc_frequency("title", word)
+
     def value_ids(self, facet: str, raw: str) -> list[int]:
         """Ids of the facet values a user's value stands for (see `FacetColumn.lookup`)."""
         return self.facets[facet].lookup(raw, self.authority)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import difflib
 import re
 
+from whoosh.support.levenshtein import damerau_levenshtein
+
 from index.analysis import fold_word
 
 CUTOFF = 0.75
+MIN_LETTERS = 4  # "Mac" (of "Mac Arthur") is no misspelling of "mach"
 _PLAIN = re.compile(r"^[a-z]{3,}$")
 
 
@@ -37,7 +40,7 @@ def did_you_mean(snapshot, q: str, words) -> str | None:
     corrected, changed = q, False
     for raw in dict.fromkeys(words):
         word = fold_word(raw)[0]
-        if not _PLAIN.match(word) or word in vocab.get(word[0], {}):
+        if not _PLAIN.match(word) or len(word) < MIN_LETTERS or word in vocab.get(word[0], {}):
             continue
         bucket = vocab.get(word[0], {})
         near = [w for w in bucket if abs(len(w) - len(word)) <= 2]
@@ -45,6 +48,41 @@ def did_you_mean(snapshot, q: str, words) -> str | None:
         if not matches:
             continue
         best = max(matches, key=lambda w: (difflib.SequenceMatcher(None, word, w).ratio(), bucket[w]))
-        corrected = re.sub(re.escape(raw), best, corrected, count=1)
+        corrected = _replace_word(corrected, raw, in_case_of(raw, best))
         changed = True
     return corrected if changed else None
+
+
+def correction(snapshot, q: str, tolerated) -> str | None:
+    """The query as searched with typo tolerance, each word the index lacks replaced by its closest index word
+    (fewest edits, then most documents) in the case it was typed: 'armstice talks Kaesung' → 'armistice talks
+    Kaesong'. None when no word needed correcting."""
+    from whoosh.query import FuzzyTerm
+
+    corrected, changed = q, False
+    for raw, word, distance, known in tolerated:
+        if known:
+            continue
+        candidates = {}
+        for field in ("body", "title"):
+            for text in snapshot.expand(FuzzyTerm(field, word, maxdist=distance, prefixlength=1)):
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                if _PLAIN.match(text):
+                    candidates[text] = (damerau_levenshtein(word, text), -snapshot.word_frequency(text))
+        if candidates:
+            best = min(candidates, key=lambda text: (candidates[text], text))
+            corrected, changed = _replace_word(corrected, raw, in_case_of(raw, best)), True
+    return corrected if changed else None
+
+
+def in_case_of(raw: str, word: str) -> str:
+    """`word` written in the case the user typed: KAESUNG → KAESONG, Kaesung → Kaesong, kaesung → kaesong."""
+    if raw.isupper() and len(raw) > 1:
+        return word.upper()
+    if raw[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _replace_word(text: str, raw: str, replacement: str) -> str:
+    return re.sub(rf"(?<!\w){re.escape(raw)}(?!\w)", lambda _: replacement, text, count=1)

@@ -30,6 +30,8 @@ def search_parameters() -> list[dict]:
         _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
                "Hits per page."),
+        _param("typos", {"type": "string", "enum": ["on", "off"], "default": "on"},
+               "Typo tolerance: 'off' searches the words exactly as typed."),
     ]
     return params
 
@@ -89,7 +91,9 @@ SEARCH_RESULT = {"type": "object", "required": [
         "unit": {"type": "string", "enum": ["month", "year"]},
         "bins": {"type": "array", "items": {"$ref": "#/components/schemas/Bin"}},
         "undated": {"type": "integer", "description": "Matching documents without a date"}}},
-    "suggestion": {"type": ["string", "null"]}, "notices": {"type": "array", "items": {"type": "string"}}}}
+    "suggestion": {"type": ["string", "null"]}, "notices": {"type": "array", "items": {"type": "string"}},
+    "search_instead": {"type": ["string", "null"],
+                       "description": "When words were corrected: the URL that searches them as typed (typos=off)"}}}
 
 FACET_VALUES = {"type": "object", "required": ["facet", "values"], "properties": {
     "facet": {"type": "string"},

@@ -97,7 +97,8 @@ def page_context(req: SearchRequest, result: dict) -> dict:
         "feed_url": search_controls.feed_url(req),
         "hidden_fields": [],
         "per_page_choices": sorted({*search_controls.PER_PAGE_CHOICES, req.per_page}),
-        "suggestion_url": req.with_query(result["suggestion"]).url() if result.get("suggestion") else None,
+        "suggestion_url": (req.with_query(result["suggestion"]).url()
+                           if result.get("suggestion") and not result.get("search_instead") else None),
         "relaxations": relaxations(req, labels) if not result.get("total") else [],
         "collection_titles": titles,
         "version_label": lambda doc_id: manifests.version_label(doc_id, root),

@@ -88,3 +88,11 @@ def test_deep_nesting_is_a_problem_not_a_recursion_error():
 
 def test_plain_words_drops_operators_and_syntax():
     assert plain_words('("truce" OR -talks) from: x~ y* +z') == "truce talks from x y z"
+
+
+def test_a_minus_before_a_field_excludes_that_field():
+    from search.query_syntax import parse_syntax
+
+    tree = parse_syntax("armistice -type:telegram").tree
+    assert [c.kind for c in tree.children] == ["words", "not"]
+    assert tree.children[1].children[0].kind == "facet" and tree.children[1].children[0].field == "doc_type"

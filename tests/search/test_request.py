@@ -137,3 +137,14 @@ def test_any_input_parses_or_raises_bad_request_and_round_trips(args):
 def test_any_query_text_round_trips(text):
     request = SearchRequest.from_args({"q": [text]})
     assert parse(request.to_query_string()) == request
+
+
+def test_typos_off_round_trips_and_bad_values_are_refused():
+    from urllib.parse import parse_qs
+
+    request = SearchRequest.from_args({"q": ["armstice"], "typos": ["off"]})
+    assert not request.typos and request.to_query_string() == "q=armstice&typos=off"
+    assert SearchRequest.from_args(parse_qs(request.to_query_string())) == request
+    assert SearchRequest.from_args({"q": ["x"]}).typos
+    with pytest.raises(BadRequest):
+        SearchRequest.from_args({"typos": ["maybe"]})

@@ -99,9 +99,16 @@ def test_query_fields(tiny):
     assert ids(run(tiny, 'q="armistice talks"')) == ["test/1"]
 
 
-def test_suggestion(tiny):
-    result = run(tiny, "q=armistce")
-    assert result.total == 0 and result.suggestion == "armistice"
+def test_a_misspelt_word_is_corrected_and_the_page_says_so(tiny):
+    result = run(tiny, "q=Armistce")
+    assert result.total == 3 and result.suggestion == "Armistice"  # the case typed is kept
+    assert result.notices[0] == "Showing results for Armistice — search instead for Armistce"
+    assert result.search_instead == "/search?q=Armistce&typos=off"
+
+
+def test_typos_off_searches_as_typed_and_suggests(tiny):
+    result = run(tiny, "q=armistce&typos=off")
+    assert result.total == 0 and result.suggestion == "armistice" and result.search_instead is None
 
 
 def test_document_neighbours_more_like_this(tiny):

@@ -61,8 +61,10 @@ def test_pager_and_page_links_keep_the_state(client):
 
 
 def test_empty_state_offers_suggestion_and_filter_removal(client):
-    _, _, html = get_page(client, "/search?q=armistise")
+    _, _, html = get_page(client, "/search?q=armistise&typos=off")
     assert "Did you mean" in html
+    _, _, html = get_page(client, "/search?q=armistise")  # typo tolerance on: found, and said so
+    assert "Showing results for <strong>armistice</strong>" in html and "Nothing was found" not in html
     _, page, html = get_page(client, "/search?q=armistice&collection=krasnaya-zvezda&type=telegram")
     assert "Nothing was found" in html
     assert "Remove “Type: telegram”" in html or "Remove “Collection" in html
