@@ -255,7 +255,7 @@ class Searcher:
         corrected = correction(snapshot, request.q, match.parsed.tolerated)
         if corrected:
             suggestion = corrected
-            notices = [f"Showing results for {corrected} — search instead for {request.q}"] + notices
+            notices = [f"Showing results for {corrected} — search instead for {request.q}", *notices]
         elif total < FEW_RESULTS and match.parsed.words:
             suggestion = did_you_mean(snapshot, request.q, match.parsed.words)
         facets = {name: self._facet(snapshot, request, match, name, facet_limit) for name in FACET_BY_NAME}
