@@ -75,6 +75,7 @@ FACET_VALUE = {"type": "object", "properties": {
 
 SEARCH_RESULT = {"type": "object", "required": [
     "query", "total", "total_documents", "page", "per_page", "hits", "facets", "histogram", "suggestion", "notices",
+    "search_instead",
 ], "properties": {
     "query": {"type": "object", "properties": {
         "q": {"type": "string"}, "query_string": {"type": "string"},
