@@ -126,6 +126,23 @@ def transliterate_cyrillic(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+@memoize(WORD_CACHE_BYTES)
+def pinyin(word: str) -> tuple[str, ...]:
+    """The toneless pinyin syllables of a Han word (ICU Han-Latin): 彭德怀 → ('peng', 'de', 'huai')."""
+    latin = _transliterator("Han-Latin; Latin-ASCII").transliterate(word).casefold()
+    return tuple(s for s in latin.replace("'", " ").split() if s.isalpha())
+
+
+def pinyin_name_forms(word: str) -> tuple[tuple[str, ...], ...]:
+    """How English texts write a Chinese name in pinyin: surname then given name in one word (Peng Dehuai), every
+    syllable apart (Peng De Huai), or all in one word; 2 to 4 characters only (a name, not a sentence)."""
+    syllables = pinyin(word)
+    if not 2 <= len(syllables) <= 4 or len(syllables) != len(word):
+        return ()
+    forms = [(syllables[0], "".join(syllables[1:])), syllables, ("".join(syllables),)]
+    return tuple(dict.fromkeys(forms))
+
+
 _english = EnglishStemmer()
 _russian = RussianStemmer()
 

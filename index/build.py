@@ -252,6 +252,8 @@ def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, 
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "corpus_hash": corpus.corpus_hash(),
         "analysis": analysis_fingerprint(corpus.authority),
+        # What the analyzer's (key, forms) pairs lack, for name suggestions through the Searcher.
+        "names": {entry.key: [entry.kind, entry.description] for entry in corpus.authority.entries},
         "mode": mode,
         "seconds": round(time.perf_counter() - started, 3),
         integrity.FILES: integrity.record(tmp, checksums),

@@ -21,6 +21,7 @@ from corpus.dates import MONTH_NAMES
 from index.columns import Facet
 from index.facets import FacetSpec
 from search.dates import ymd_to_iso
+from search.request import NONE
 
 FACET_LIMIT = 10
 MONTHLY_UP_TO = 48
@@ -55,6 +56,13 @@ class FacetColumn:
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents of `mask` (boolean over docnums) carry each value id."""
         return np.bincount(self.column.value_ids[mask[self.owners]], minlength=len(self.values))
+
+    def empty_mask(self, size: int) -> np.ndarray:
+        """Documents with no value in this facet (the 'unknown' bucket)."""
+        mask = np.zeros(size, dtype=bool)
+        counts = np.diff(self.column.offsets)
+        mask[: len(counts)] = counts == 0
+        return mask
 
     def mask_for(self, value_ids: list[int], size: int) -> np.ndarray:
         """Boolean mask of documents carrying any of the given value ids (the OR within one facet)."""
@@ -100,11 +108,13 @@ VALUE_SORTS = ("count", "value")
 
 
 def facet_entries(column: FacetColumn, mask, selected_ids, selected_raw, limit, facet_q="", authority=None,
-                  sort: str | None = None) -> list[dict]:
-    """[{value, label, count, selected}] by count (then A–Z) or by value (`sort`, default the facet's order).
+                  sort: str | None = None, excluded_ids=(), unknown=None) -> list[dict]:
+    """[{value, label, count, selected, excluded}] by count (then A–Z) or by value (`sort`, default the facet's
+    order).
 
     `facet_q` keeps the values whose name in any spelling or script contains it (through `authority`); without
-    it the selected values are always listed, so they can be removed.
+    it the selected and excluded values are always listed, so they can be removed, and `unknown` = (count,
+    selected, excluded) of the documents without a value is listed last as `__none__`.
     """
     counts = column.counts(mask)
     values = column.values
@@ -120,14 +130,19 @@ def facet_entries(column: FacetColumn, mask, selected_ids, selected_raw, limit, 
         order = order[:limit]
     chosen = set(order)
     entries = [{"value": values[i], "label": values[i], "count": int(counts[i]),
-                "selected": i in selected_ids} for i in order]
+                "selected": i in selected_ids, "excluded": i in excluded_ids} for i in order]
     if facet_q:
         return entries
-    for i in selected_ids:
+    for i in [*selected_ids, *excluded_ids]:
         if i not in chosen:
-            entries.append({"value": values[i], "label": values[i], "count": int(counts[i]), "selected": True})
+            chosen.add(i)
+            entries.append({"value": values[i], "label": values[i], "count": int(counts[i]),
+                            "selected": i in selected_ids, "excluded": i in excluded_ids})
     for raw in selected_raw:  # a selected value the index does not know still shows, so it can be removed
-        entries.append({"value": raw, "label": raw, "count": 0, "selected": True})
+        entries.append({"value": raw, "label": raw, "count": 0, "selected": True, "excluded": False})
+    if unknown is not None and (unknown[0] or unknown[1] or unknown[2]) and not facet_q:
+        entries.append({"value": NONE, "label": "unknown", "count": unknown[0], "selected": unknown[1],
+                        "excluded": unknown[2]})
     return entries
 
 

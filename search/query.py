@@ -21,7 +21,8 @@ from whoosh.analysis import STOP_WORDS as STOP_WORDS_EN
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from corpus.archive import citation_keys, find_citation, parse_source_note
-from index.analysis import ENTITY_PREFIX, AuthorityFilter, fold_word
+from index.analysis import (ENTITY_PREFIX, AuthorityFilter, fold_word, name_bases, pinyin_name_forms, script_of,
+                            transliterate_cyrillic)
 from index.caching import BoundedCache
 from index.facets import FACET_BY_FIELD
 from search.query_syntax import QueryNode, merge_words, parse_syntax, plain_words
@@ -193,6 +194,7 @@ class _Compiler:
                 for field_name in self.fields(node)
                 for kind, text in unit["alternatives"]
             ]
+            alternatives += self.transliterations(unit, node)
             alternatives += self.typos(unit, node)
             query = alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
             word = unit["alternatives"][0][1]
@@ -220,6 +222,23 @@ class _Compiler:
             parts += [wq.Term(f, canonical, boost=PARTY_BOOST) for f in PARTY_FIELDS]
             parts += [wq.Term(f, canonical, boost=MENTION_BOOST) for f in MENTION_FIELDS]
         return wq.Or(parts)
+
+    def transliterations(self, unit: dict, node: QueryNode) -> list[wq.Query]:
+        """The net below the authority, for names nobody listed: a Han name also in pinyin as English texts
+        spell it (柴成文 → Chai Chengwen), a Cyrillic word in any grammatical case also in Latin letters
+        (Петрову → petrov)."""
+        kind, word = unit["alternatives"][0]
+        boost = BOOSTS["translit"]
+        script = script_of(word)
+        if kind != "word" or script not in ("han", "cyrillic"):
+            return []
+        if script == "han":
+            return [wq.Term(f, form[0], boost=boost) if len(form) == 1 else
+                    wq.Sequence([wq.Term(f, syllable) for syllable in form], boost=boost)
+                    for f in self.fields(node) for form in pinyin_name_forms(word)]
+        known = {text for _, text in unit["alternatives"]}
+        latin = {form for base in name_bases(word, script)[1:] for form in transliterate_cyrillic(base)} - known
+        return [wq.Term(f, form, boost=BOOSTS["stem"]) for f in self.fields(node) for form in sorted(latin)]
 
     def typos(self, unit: dict, node: QueryNode) -> list[wq.Query]:
         """Corrections of a word the index has in too few documents: vocabulary and authority names within

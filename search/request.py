@@ -145,6 +145,11 @@ class SearchRequest:
         kept = () if value is None else tuple(v for v in self.values(facet) if v != value)
         return self._with_values(facet, kept)
 
+    def excluding(self, facet: str, value: str) -> "SearchRequest":
+        """This search leaving out one facet value (`type=-telegram`); selecting it is undone, on page 1."""
+        kept = tuple(v for v in self.values(facet) if v != value)
+        return self._with_values(facet, kept + (EXCLUDE + value,))
+
     def toggle_filter(self, facet: str, value: str) -> "SearchRequest":
         if value in self.values(facet):
             return self.without_filter(facet, value)
@@ -177,7 +182,7 @@ class SearchRequest:
     # ---- plain words -------------------------------------------------------------------------------------------
 
     def describe(self, label: Callable[[str, str], str] | None = None) -> str:
-        """The search in plain words: 'matching "armistice", sent by Joseph Stalin, between June 1950 and …'.
+        """The search in plain words: 'matching "armistice", sent by Joseph Stalin, not of type telegram, …'.
 
         `label(facet, value)` may turn a raw value into its display name (e.g. through the authority).
         """
@@ -186,8 +191,13 @@ class SearchRequest:
         quoted = len(self.q) > 1 and self.q[0] == self.q[-1] == '"' and '"' not in self.q[1:-1]
         parts = [f"matching {self.q}" if quoted else f'matching "{self.q}"'] if self.q else []
         for name, values in self.filters:
-            words = " or ".join(label(name, v) for v in values)
-            parts.append(FACET_BY_NAME[name].phrase.format(words))
+            phrase = FACET_BY_NAME[name].phrase
+            chosen = [v for v in values if not is_excluded(v)]
+            left_out = [plain_value(v) for v in values if is_excluded(v)]
+            if chosen:
+                parts.append(phrase.format(" or ".join(_value_words(label, name, v) for v in chosen)))
+            if left_out:
+                parts.append("not " + phrase.format(" or ".join(_value_words(label, name, v) for v in left_out)))
         if self.date_from and self.date_from == self.date_to:
             parts.append(f"in {bound_label(self.date_from)}")
         elif self.date_from and self.date_to:
@@ -197,6 +207,19 @@ class SearchRequest:
         elif self.date_to:
             parts.append(f"up to {bound_label(self.date_to)}")
         return ", ".join(parts) if parts else "all documents"
+
+
+NONE = "__none__"  # the value of documents that have none: `sender=__none__` selects them
+EXCLUDE = "-"  # a value written `-telegram` (`type=-telegram`) leaves those documents out
+
+
+def is_excluded(value: str) -> bool:
+    return value.startswith(EXCLUDE) and len(value) > 1
+
+
+def plain_value(value: str) -> str:
+    """The facet value without its exclusion mark: '-telegram' → 'telegram'."""
+    return value[1:] if is_excluded(value) else value
 
 
 def _getlist(args: Any, name: str) -> list[str]:
@@ -255,3 +278,7 @@ def _int(args: Any, name: str, *, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise BadRequest(f"{name}: expected a number from {low} to {high}, got {_show(text)}", parameter=name)
     return value
+
+
+def _value_words(label: Callable[[str, str], str], name: str, value: str) -> str:
+    return "unknown" if value == NONE else label(name, value)

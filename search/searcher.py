@@ -26,11 +26,13 @@ from search import facets as facet_counts
 from search.dates import ymd_to_iso
 from search.errors import NotFound
 from search.query import TEXT_FIELDS, ParsedQuery, parse_query
-from search.request import SearchRequest
+from search.request import NONE, SearchRequest, is_excluded, plain_value
 from search.result import Hit, SearchResult, doc_url
 from search.scoring import matching
 from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
+from search.marks import query_marks, text_spans
+from search.names import name_suggestions
 from search.suggest import correction, did_you_mean
 
 RESULT_CACHE_BYTES = 32 * 2**20  # search results kept per searcher (per worker)
@@ -50,6 +52,8 @@ class Match:
     masks: dict[str, np.ndarray]  # facet name → documents carrying a selected value
     selected: dict[str, list[int]]  # facet name → the selected values' ids
     unknown: dict[str, list[str]]  # facet name → selected values no document has
+    excluded: dict[str, list[int]]  # facet name → the excluded ('-value') values' ids
+    nones: dict[str, tuple[bool, bool]]  # facet name → ('__none__' selected, '-__none__' excluded)
 
     def filtered(self, without: str | None = None, dates: bool = True) -> np.ndarray:
         """The selected documents: query, dates (unless `dates=False`) and every facet but `without`."""
@@ -220,23 +224,41 @@ class Searcher:
         if request.date_range:
             low, high = request.date_range
             dates = (starts > 0) & (starts <= high) & (ends >= low)
-        masks, selected, unknown = {}, {}, {}
+        masks, selected, unknown, excluded, nones = {}, {}, {}, {}, {}
         for facet, values in request.filters:
-            ids, missing = [], []
+            column = snapshot.facets[facet]
+            ids, left_out, missing, none = [], [], [], [False, False]
             for value in values:
-                found = snapshot.value_ids(facet, value)
-                ids.extend(i for i in found if i not in ids)
-                if not found:
+                plain, out = plain_value(value), is_excluded(value)
+                if plain == NONE:
+                    none[out] = True
+                    continue
+                found = snapshot.value_ids(facet, plain)
+                (left_out if out else ids).extend(i for i in found if i not in ids and i not in left_out)
+                if not found and not out:
                     missing.append(value)
                     notices.append(f"No document has {facet} '{value}'.")
-            masks[facet] = snapshot.facets[facet].mask_for(ids, size)
-            selected[facet], unknown[facet] = ids, missing
-        return Match(parsed, tuple(notices), base, score_of, dates, masks, selected, unknown)
+            chosen = ids or none[0] or missing
+            mask = column.mask_for(ids, size) if chosen else np.ones(size, dtype=bool)
+            if none[0]:
+                mask |= column.empty_mask(size)
+            if left_out:
+                mask &= ~column.mask_for(left_out, size)
+            if none[1]:
+                mask &= ~column.empty_mask(size)
+            masks[facet] = mask
+            selected[facet], unknown[facet], excluded[facet], nones[facet] = ids, missing, left_out, tuple(none)
+        return Match(parsed, tuple(notices), base, score_of, dates, masks, selected, unknown, excluded, nones)
 
     def _facet(self, snapshot, request, match, facet, limit, facet_q="", sort=None) -> list:
+        """Counts within every other filter (disjunctive), with an 'unknown' bucket for documents without a value."""
+        column = snapshot.facets[facet]
+        within = match.filtered(without=facet)
+        nones = match.nones.get(facet, (False, False))
+        unknown = (int((within & column.empty_mask(snapshot.size)).sum()), *nones)
         return facet_counts.facet_entries(
-            snapshot.facets[facet], match.filtered(without=facet), set(match.selected.get(facet, ())),
-            match.unknown.get(facet, ()), limit, facet_q, snapshot.authority, sort)
+            column, within, set(match.selected.get(facet, ())), match.unknown.get(facet, ()), limit, facet_q,
+            snapshot.authority, sort, excluded_ids=set(match.excluded.get(facet, ())), unknown=unknown)
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, facet_limit, started) -> SearchResult:
         match = self._match(snapshot, request)
@@ -318,6 +340,23 @@ class Searcher:
         hits = self._hits(snapshot, match, chosen, selected, ordered)
         records = [json.loads(snapshot.searcher.stored_fields(d)["record"]) for d in chosen.tolist()]
         return list(zip(records, hits))
+
+    # ---- names and marks for the pages ------------------------------------------------------------------------
+
+    def name_suggestions(self, text: str) -> dict:
+        """Names of the live generation's authority that complete the words being typed in the search box."""
+        with self._lock:
+            return name_suggestions(self._current().authority, text)
+
+    def highlight(self, q: str, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """Character spans of each text that the search for `q` matches: phrases only as phrases, names in every
+        spelling, typo corrections; the same compiled query, analysed by the live generation's analyzer."""
+        with self._lock:
+            snapshot = self._current()
+            parsed = parse_query(q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names,
+                                 snapshot.word_frequency)
+            marks = query_marks(parsed.query, snapshot.expand)
+            return [text_spans(text, snapshot.analyzer, marks) for text in texts]
 
     # ---- documents ---------------------------------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ class Snapshot:
         self.docnum_by_id = self.columns.docnum_of()
         self.schema = self.index.schema  # Whoosh re-reads (and re-unpickles) the schema on every `.schema`
         self.analyzer = self.schema["body"].analyzer
-        self.authority = authority_of(self.analyzer)
+        self.authority = authority_of(self.analyzer, generation.meta.get("names"))
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = BoundedCache(SPAN_CACHE_BYTES)  # highlight spans of (field, term, docnum) walked in postings
         self._title_keys = np.full(self.size, "", dtype=object)  # folded titles, read when first sorted by
@@ -207,11 +207,15 @@ def expansion_key(q) -> tuple:
     return type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None), getattr(q, "prefixlength", None)
 
 
-def authority_of(analyzer):
+def authority_of(analyzer, names: dict | None = None):
     """The name authority the generation was analysed with, rebuilt from the analyzer's (key, forms) pairs,
-    so name lookups always agree with the index being searched. The first form is the canonical name."""
+    so name lookups always agree with the index being searched. The first form is the canonical name; kinds and
+    descriptions come from the generation's `names` (older generations: every entry a person)."""
     entries = next((item.entries for item in getattr(analyzer, "items", ()) if isinstance(item, AuthorityFilter)), ())
-    return Authority([AuthorityEntry(key, forms[0], "person", tuple(forms[1:])) for key, forms in entries if forms])
+    names = names or {}
+    return Authority([AuthorityEntry(key, forms[0], *names.get(key, ("person", ""))[:1], tuple(forms[1:]),
+                                     description=(names.get(key) or ("", ""))[1])
+                      for key, forms in entries if forms])
 
 
 def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

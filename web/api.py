@@ -9,7 +9,7 @@ from index.facets import FACET_BY_NAME
 from search.errors import NotFound
 from search.request import SearchRequest
 
-from web import names, search_controls, served_generation
+from web import search_controls, served_generation
 from web.errors import status_for
 from web.openapi import openapi_document
 from web.public_url import absolute_url
@@ -36,8 +36,7 @@ def document(collection: str, number: str):
 
 @bp.get("/api/names", endpoint="names")
 def names_view():
-    prefix = request.args.get("q", "")
-    return jsonify({"names": names.suggest(names.load_authority(corpus_dir()), prefix)})
+    return jsonify(get_searcher().name_suggestions(request.args.get("q", "")))
 
 
 @bp.get("/api/facet/<name>")

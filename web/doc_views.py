@@ -45,7 +45,7 @@ def document(collection: str, number: str):
     q = search.q
     parts = body_parts(paragraphs_of(record.get("body", "")))
     part = part_number(request.args.get("part"), len(parts))
-    paragraphs, marks = highlight_paragraphs(parts[part - 1] if parts else [], q)
+    paragraphs, marks = highlight_paragraphs(parts[part - 1] if parts else [], q, searcher)
     known = manifests.by_slug(corpus_dir())
     ref = exports.reference_for(record)
     return render_template(

@@ -20,7 +20,7 @@ from corpus.errors import KwarchiveError
 from search.request import SearchRequest
 from search.result import doc_url
 
-from web import deadline, manifests, names, served_generation
+from web import deadline, manifests, served_generation
 from web.public_url import absolute_url, public_root
 from web.reference import Reference, reference
 from web.reference_formats import CSV_COLUMNS, bibtex_entry, bibtex_key, csl_item, csv_row, ris_record
@@ -128,7 +128,7 @@ def reference_maker() -> Callable[[dict], Reference]:
     needs from the request is read now, so it can run while a response streams."""
     root = corpus_dir()
     by_slug = manifests.by_slug(root)
-    authority = names.load_authority(root)
+    authority = manifests.authority(root)
     site = public_root()
     return lambda record: reference(record, by_slug.get(record.get("collection", "")), authority,
                                     absolute_url(doc_url(record.get("id", "")), site))

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pathlib import Path
+
+from corpus.authority import Authority
 from corpus.errors import CorpusError
-from corpus.loader import MANIFEST, corpus_root
+from corpus.loader import AUTHORITY, MANIFEST, corpus_root
 from corpus.manifest import Manifest, load_manifest
 
 
@@ -23,6 +26,16 @@ def by_slug(root: str | None) -> dict[str, Manifest]:
             continue
         found[manifest.slug] = manifest
     return found
+
+
+def authority(root: str | None) -> Authority:
+    """The corpus root's own `authority.toml` when it has one, else the bundled authority (as the loader does):
+    what exports file names by. Searching and name suggestions use the live generation's, through the Searcher."""
+    try:
+        own = corpus_root(root) / AUTHORITY
+    except CorpusError:
+        own = Path()
+    return Authority.load(own if own.is_file() else None)
 
 
 def titles(root: str | None) -> dict[str, str]:

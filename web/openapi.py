@@ -152,11 +152,14 @@ def openapi_document(server_url: str = "/") -> dict:
                               "400": _error("A parameter cannot be honoured; `parameter` names it"),
                               "404": _error("No such facet"), "503": _error("The index is unavailable")}}},
             "/api/names": {"get": {
-                "operationId": "names", "summary": "Names from the authority starting with a prefix",
-                "parameters": [_param("q", {"type": "string", "maxLength": 200}, "Prefix of a name in any spelling")],
+                "operationId": "names", "summary": "Names from the authority that complete what is typed",
+                "parameters": [_param("q", {"type": "string", "maxLength": 200},
+                                      "The search box's text; its last words are the start of a name in any spelling")],
                 "responses": {"200": {"description": "Up to ten names", "content": {"application/json": {
-                    "schema": {"type": "object", "properties": {"names": {
-                        "type": "array", "items": {"$ref": "#/components/schemas/Name"}}}}}}}}}},
+                    "schema": {"type": "object", "properties": {
+                        "names": {"type": "array", "items": {"$ref": "#/components/schemas/Name"}},
+                        "replaces": {"type": "string",
+                                     "description": "The trailing words of q that a chosen name replaces"}}}}}}}}},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This description",
                 "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {

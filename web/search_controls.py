@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.errors import BadRequest
-from search.request import MAX_PAGE, SearchRequest, clean_text
+from search.request import MAX_PAGE, NONE, SearchRequest, clean_text, is_excluded, plain_value
 from search.result import doc_url
 
 from web.templating import language_name
@@ -36,7 +36,9 @@ def facet_groups(req: SearchRequest, facets: dict, visible: int) -> list[dict]:
     groups = []
     for spec in FACETS:
         name = spec.name
-        values = [dict(v, toggle_url=req.toggle_filter(name, str(v["value"])).url()) for v in facets.get(name, ())]
+        values = [dict(v, toggle_url=_toggle(req, name, v).url(),
+                       exclude_url=None if v.get("excluded") else req.excluding(name, str(v["value"])).url())
+                  for v in facets.get(name, ())]
         if not values:
             continue
         if spec.value_order == "count":
@@ -49,6 +51,14 @@ def facet_groups(req: SearchRequest, facets: dict, visible: int) -> list[dict]:
             "api_url": f"/api/facet/{quote(name)}?{base.to_query_string()}",
         })
     return groups
+
+
+def _toggle(req: SearchRequest, name: str, entry: dict) -> SearchRequest:
+    """Selecting a value (or undoing its exclusion): the link on the value itself."""
+    value = str(entry["value"])
+    if entry.get("excluded"):
+        return req.without_filter(name, "-" + value)
+    return req.toggle_filter(name, value)
 
 
 def with_display_labels(facets: dict, titles: dict) -> dict:
@@ -65,7 +75,9 @@ def chips(req: SearchRequest, labels: dict[tuple[str, str], str]) -> list[Chip]:
     found = []
     for name, values in req.filters:
         for value in values:
-            label = labels.get((name, value), value)
+            plain = plain_value(value)
+            label = "unknown" if plain == NONE else labels.get((name, plain), plain)
+            label = f"not {label}" if is_excluded(value) else label
             found.append(Chip(f"{FACET_BY_NAME[name].title}: {label}", req.without_filter(name, value).url()))
     if req.date_from and req.date_from == req.date_to:
         found.append(Chip(f"Date: {bound_label(req.date_from)}", req.with_dates("", "").url()))

@@ -143,3 +143,15 @@ def test_unexpected_errors_hide_the_traceback(app):
     assert response.status_code == 500
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_names_complete_the_words_being_typed(client):
+    body = client.get("/api/names?q=" + "armistice Mao Tse").get_json()
+    assert body["replaces"] == "Mao Tse" and body["names"][0]["name"] == "Mao Zedong"
+    body = client.get("/api/names?q=Terentii Sht").get_json()
+    assert body["replaces"] == "Terentii Sht" and body["names"][0]["name"] == "Terentii Shtykov"
+
+
+def test_a_chosen_name_finds_documents(client):
+    name = client.get("/api/names?q=Terentii Sht").get_json()["names"][0]["name"]
+    assert client.get("/api/search", query_string={"q": name}).get_json()["total"] > 0

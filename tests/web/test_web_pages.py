@@ -138,3 +138,21 @@ def test_facet_window_pages_sorts_and_refuses_bad_parameters(client):
     assert client.get("/api/facet/place?facet_sort=sideways").status_code == 400
     years = client.get("/api/facet/year").get_json()["values"]
     assert [v["value"] for v in years] == sorted(v["value"] for v in years)
+
+
+def test_document_marks_a_phrase_only_where_it_stands(client):
+    html = client.get('/doc/cwihp-bulletin/18?q="nine Chinese divisions"').get_data(as_text=True)
+    assert "<mark" not in html  # the phrase is not in this text, though "Chinese" and "divisions" are
+    html = client.get('/doc/nkidp-reader/19?q="nine Chinese divisions"').get_data(as_text=True)
+    assert '<mark id="match-1">nine Chinese divisions</mark>' in html
+
+
+def test_document_marks_a_name_in_every_spelling(client):
+    html = client.get("/doc/nkidp-reader/18?q=Stalin").get_data(as_text=True)
+    assert '<mark id="match-1">Filippov</mark>' in html or ">Filippov</mark>" in html
+
+
+def test_search_page_announces_a_correction_with_a_way_back(client):
+    html = client.get("/search?q=armstice+talks+Kaesung").get_data(as_text=True)
+    assert "Showing results for <strong>armistice talks Kaesong</strong>" in html
+    assert 'href="/search?q=armstice%20talks%20Kaesung&amp;typos=off"' in html

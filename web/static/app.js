@@ -193,15 +193,17 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var words = input.value.split(/\s+/), prefix = words[words.length - 1];
-        if (prefix.length < 2 || prefix === last) return;
-        last = prefix;
-        fetch(url + "?q=" + encodeURIComponent(prefix)).then(function (r) { return r.json(); }).then(function (body) {
-          var head = words.slice(0, -1).join(" ");
+        // The server finds which trailing words start a name ("Mao Tse"); a chosen name replaces them, unquoted:
+        // a name in the query is searched as that person in every spelling.
+        var typed = input.value.replace(/\s+$/, ""), words = typed.split(/\s+/);
+        if (words[words.length - 1].length < 2 || typed === last) return;
+        last = typed;
+        fetch(url + "?q=" + encodeURIComponent(typed)).then(function (r) { return r.json(); }).then(function (body) {
+          var head = typed.slice(0, typed.length - body.replaces.length).replace(/\s+$/, "");
           list.textContent = "";
           body.names.forEach(function (entry) {
             var option = document.createElement("option");
-            option.value = (head ? head + " " : "") + (entry.name.indexOf(" ") >= 0 ? '"' + entry.name + '"' : entry.name);
+            option.value = (head ? head + " " : "") + entry.name;
             option.label = entry.kind;
             list.appendChild(option);
           });

@@ -1,23 +1,24 @@
-"""Name suggestions for the search box, from the authority: every spelling, pseudonym and script of a name."""
+"""Name suggestions for the search box, from the live generation's authority: every spelling, pseudonym and
+script of a name; the words being typed that a name completes ("Mao Tse" → Mao Zedong) are replaced, not kept."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from corpus.authority import Authority, fold
-from corpus.errors import CorpusError
-from corpus.loader import AUTHORITY, corpus_root
 
 MAX_SUGGESTIONS = 10
 MAX_PREFIX = 60
+MAX_NAME_WORDS = 4  # trailing words of the query tried as the start of one name
 
 
-def load_authority(root: str | None) -> Authority:
-    """The corpus root's own `authority.toml` when it has one, else the bundled authority (as the loader does)."""
-    try:
-        own = corpus_root(root) / AUTHORITY
-    except CorpusError:
-        own = Path()
-    return Authority.load(own if own.is_file() else None)
+def name_suggestions(authority: Authority, text: str, limit: int = MAX_SUGGESTIONS) -> dict:
+    """{"names": [{key, name, kind, description}], "replaces": the trailing words they complete} for what is
+    typed in the search box; the longest run of trailing words that starts some name wins."""
+    words = text[:MAX_PREFIX].split()
+    for count in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
+        typed = " ".join(words[-count:])
+        found = suggest(authority, typed, limit)
+        if found:
+            return {"names": found, "replaces": typed}
+    return {"names": [], "replaces": ""}
 
 
 def suggest(authority: Authority, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[dict]:
@@ -41,7 +42,7 @@ def _rank(entry, wanted: str) -> int | None:
         folded = fold(form)
         if folded.startswith(wanted):
             score = 0 if position == 0 else 1
-        elif any(word.startswith(wanted) for word in folded.split()):
+        elif " " not in wanted and any(word.startswith(wanted) for word in folded.split()):
             score = 2 if position == 0 else 3
         else:
             continue
