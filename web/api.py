@@ -5,11 +5,13 @@ from flask import Blueprint, jsonify, request
 
 from corpus.errors import KwarchiveError
 from corpus.model import document_id
+from index.errors import IndexUnavailable
 from index.facets import FACET_BY_NAME
 from search.errors import NotFound
+from search.names import name_suggestions
 from search.request import SearchRequest
 
-from web import search_controls, served_generation
+from web import manifests, search_controls, served_generation
 from web.errors import status_for
 from web.openapi import openapi_document
 from web.public_url import absolute_url
@@ -36,7 +38,11 @@ def document(collection: str, number: str):
 
 @bp.get("/api/names", endpoint="names")
 def names_view():
-    return jsonify(get_searcher().name_suggestions(request.args.get("q", "")))
+    typed = request.args.get("q", "")
+    try:
+        return jsonify(get_searcher().name_suggestions(typed))
+    except IndexUnavailable:  # the search box still completes names while the index is being rebuilt
+        return jsonify(name_suggestions(manifests.authority(corpus_dir()), typed))
 
 
 @bp.get("/api/facet/<name>")
