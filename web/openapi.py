@@ -70,8 +70,9 @@ BIN = {"type": "object", "required": ["key", "count"], "properties": {
     "from": {"type": "string"}, "to": {"type": "string"}, "count": {"type": "integer"}}}
 
 FACET_VALUE = {"type": "object", "properties": {
-    "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
-    "selected": {"type": "boolean"}}}
+    "value": {"type": "string", "description": "'__none__' is the 'unknown' bucket: documents without a value"},
+    "label": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"},
+    "excluded": {"type": "boolean", "description": "Excluded by '-value' in the request"}}}
 
 SEARCH_RESULT = {"type": "object", "required": [
     "query", "total", "total_documents", "page", "per_page", "hits", "facets", "histogram", "suggestion", "notices",
