@@ -1,12 +1,19 @@
 """Version linking: the same telegram printed in several collections (a reader, a bulletin, a Korean edition) is
-one document to a historian, so each copy lists the others in `versions`."""
+one document to a historian, so each copy lists the others in `versions`.
+
+Linking runs on compact per-document signatures (`version_profile`), not on documents, so that a build which
+streams its records only has to keep one small `VersionProfile` per document (`link_profiles`).
+"""
 from __future__ import annotations
 
 import re
-from itertools import chain
-from typing import Iterator
+import sys
+import zlib
+from array import array
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
+from typing import Iterable, Iterator
 
 from corpus.authority import fold
 from corpus.model import Document
@@ -25,45 +32,64 @@ _STOPWORDS = frozenset(
     "so such than then us what when who also into only other should some".split()
 )
 _WORD = re.compile(r"\w+")
+_WORD_ID = "I"  # unsigned 32-bit: four bytes a word
 
 
-@dataclass(frozen=True)
-class _Profile:
-    """What a document offers for comparison: its day, its parties and its words."""
+@dataclass(frozen=True, slots=True)
+class VersionProfile:
+    """What linking needs of one document, and nothing more: ~0.5 KB where the document is ~7 KB.
+
+    `day` is the proleptic ordinal of its single day; `title_words`/`text_words` are the sorted CRC-32s of its
+    folded non-stop words (`array("I")` bytes), stable across processes so profiles made by different workers
+    compare. Picklable, hashable, immutable.
+    """
 
     doc_id: str
     collection: str
-    day: date
+    day: int
     senders: frozenset[str]
     addressees: frozenset[str]
-    title_words: frozenset[str]
-    text_words: frozenset[str]
+    title_words: bytes
+    text_words: bytes
+
+    @property
+    def text_length(self) -> int:
+        return len(self.text_words) // array(_WORD_ID).itemsize
+
+
+def version_profile(document: Document) -> VersionProfile | None:
+    """The document's signature, or None for documents that cannot be matched: undated, dated only to a month
+    or more, or with neither parties nor text to compare."""
+    day = _single_day(document)
+    senders = frozenset(map(sys.intern, document.senders))
+    addressees = frozenset(map(sys.intern, document.recipients + document.via))
+    if day is None or not ((senders and addressees) or document.body.strip()):
+        return None
+    return VersionProfile(
+        doc_id=document.id,
+        collection=sys.intern(document.collection),
+        day=day.toordinal(),
+        senders=senders,
+        addressees=addressees,
+        title_words=_word_ids(document.title),
+        text_words=_word_ids(document.body[:TEXT_CHARS]),
+    )
+
+
+def link_profiles(profiles: Iterable[VersionProfile]) -> dict[str, tuple[str, ...]]:
+    """Document id → the other members of its group, sorted; only documents that have versions appear.
+
+    Symmetric and transitive; a group never holds two documents of one collection.
+    """
+    words = [_Words.of(p) for p in profiles if p is not None]
+    groups = _group(_scored_pairs(words), {w.doc_id: w.collection for w in words})
+    return {doc_id: tuple(sorted(group - {doc_id})) for doc_id, group in groups.items()}
 
 
 def link_versions(documents: list[Document]) -> list[Document]:
-    """Documents with `versions` filled: every other member of their group, sorted; symmetric and transitive."""
-    profiles = [p for p in (_profile(doc) for doc in documents) if p is not None]
-    groups = _group(_scored_pairs(profiles), {p.doc_id: p.collection for p in profiles})
-    return [replace(doc, versions=tuple(sorted(groups.get(doc.id, {doc.id}) - {doc.id}))) for doc in documents]
-
-
-def _profile(document: Document) -> _Profile | None:
-    """None for documents that cannot be matched: undated, dated only to a month or more, or with neither
-    parties nor text to compare."""
-    day = _single_day(document)
-    senders = frozenset(document.senders)
-    addressees = frozenset(document.recipients) | frozenset(document.via)
-    if day is None or not ((senders and addressees) or document.body.strip()):
-        return None
-    return _Profile(
-        doc_id=document.id,
-        collection=document.collection,
-        day=day,
-        senders=senders,
-        addressees=addressees,
-        title_words=_words(document.title),
-        text_words=_words(document.body[:TEXT_CHARS]),
-    )
+    """Documents with `versions` filled from `link_profiles` of their profiles."""
+    linked = link_profiles(version_profile(doc) for doc in documents)
+    return [replace(doc, versions=linked.get(doc.id, ())) for doc in documents]
 
 
 def _single_day(document: Document) -> date | None:
@@ -77,11 +103,36 @@ def _single_day(document: Document) -> date | None:
     return first if (last - first).days <= MAX_DAYS_APART else None
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS)
+def _word_ids(text: str) -> bytes:
+    words = {w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS}
+    return array(_WORD_ID, sorted({zlib.crc32(w.encode()) for w in words})).tobytes()
 
 
-def _scored_pairs(profiles: list[_Profile]) -> list[tuple[float, str, str]]:
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A profile with its word ids unpacked into sets, for comparing; made only while linking."""
+
+    doc_id: str
+    collection: str
+    day: int
+    senders: frozenset[str]
+    addressees: frozenset[str]
+    title_words: frozenset[int]
+    text_words: frozenset[int]
+
+    @classmethod
+    def of(cls, profile: VersionProfile) -> _Words:
+        return cls(profile.doc_id, profile.collection, profile.day, profile.senders, profile.addressees,
+                   _unpack(profile.title_words), _unpack(profile.text_words))
+
+
+def _unpack(word_ids: bytes) -> frozenset[int]:
+    ids = array(_WORD_ID)
+    ids.frombytes(word_ids)
+    return frozenset(ids)
+
+
+def _scored_pairs(profiles: list[_Words]) -> list[tuple[float, str, str]]:
     """Pairs that are versions of each other, best first (ties by id, so the grouping is deterministic).
 
     Only candidate pairs are compared, found through two blocking keys on top of the date window: documents of
@@ -101,9 +152,9 @@ def _scored_pairs(profiles: list[_Profile]) -> list[tuple[float, str, str]]:
     return sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2]))
 
 
-def _party_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]]:
+def _party_candidates(profiles: list[_Words]) -> set[tuple[_Words, _Words]]:
     """Pairs within the date window that share a sender and an addressee: blocked by (sender, addressee)."""
-    blocks: dict[tuple[str, str], list[_Profile]] = {}
+    blocks: dict[tuple[str, str], list[_Words]] = {}
     for profile in profiles:
         for sender in profile.senders:
             for addressee in profile.addressees:
@@ -115,23 +166,19 @@ def _party_candidates(profiles: list[_Profile]) -> set[tuple[_Profile, _Profile]
     return found
 
 
-def _window_pairs(by_day: list[_Profile]) -> Iterator[tuple[_Profile, _Profile]]:
-    """Pairs of different collections at most MAX_DAYS_APART apart, from profiles in date order.
-
-    Indexed, not sliced: a slice per document copied the rest of the list each time, which made linking
-    quadratic in the number of documents whatever the date window.
-    """
+def _window_pairs(by_day: list[_Words]) -> Iterator[tuple[_Words, _Words]]:
+    """Pairs of different collections at most MAX_DAYS_APART apart, from profiles in date order."""
     count = len(by_day)
     for i, a in enumerate(by_day):
         for j in range(i + 1, count):
             b = by_day[j]
-            if (b.day - a.day).days > MAX_DAYS_APART:
+            if b.day - a.day > MAX_DAYS_APART:
                 break
             if a.collection != b.collection:
                 yield a, b
 
 
-def _match(a: _Profile, b: _Profile) -> float | None:
+def _match(a: _Words, b: _Words) -> float | None:
     """The similarity of two copies, or None when they are not the same document.
 
     When both parties agree, a record without a body (most of secret-documents) is matched on date and parties
@@ -151,7 +198,7 @@ def _match(a: _Profile, b: _Profile) -> float | None:
     return similarity if long_enough and text_alike else None
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def _overlap(a: frozenset[int], b: frozenset[int]) -> float:
     """Overlap coefficient: a short excerpt wholly inside a longer translation still scores 1."""
     if not a or not b:
         return 0.0

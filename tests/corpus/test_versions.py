@@ -1,12 +1,15 @@
 """Version linking: copies of one document across collections point at each other, and nothing else does."""
+import multiprocessing
+import pickle
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from corpus import versions
 from corpus.model import DateRange, Document
-from corpus.versions import link_versions
+from corpus.versions import link_profiles, link_versions, version_profile
 
 STALIN_TO_ZHOU = (
     "We agree with the opinion of the Chinese comrades regarding the mediation of India. We consider it correct "
@@ -108,11 +111,11 @@ def test_undated_and_month_dated_documents_are_never_linked():
 
 def _every_pair(profiles):
     """The reference: compare every pair within the date window (what linking did before it was blocked)."""
-    ordered = sorted(profiles, key=lambda p: (p.day, p.doc_id))
+    ordered = sorted((versions._Words.of(p) for p in profiles), key=lambda p: (p.day, p.doc_id))
     pairs = []
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
-            if (b.day - a.day).days > versions.MAX_DAYS_APART:
+            if b.day - a.day > versions.MAX_DAYS_APART:
                 break
             score = versions._match(a, b)
             if score is not None:
@@ -120,17 +123,74 @@ def _every_pair(profiles):
     return sorted(pairs, key=lambda pair: (-pair[0], pair[1], pair[2]))
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_blocked_linking_finds_exactly_the_pairs_that_comparing_every_pair_finds(seed):
+def _random_documents(seed, count=250):
     rng = random.Random(seed)
     vocabulary = [f"w{n}" for n in range(rng.choice((40, 80, 300)))]
     people = ["Stalin", "Mao", "Kim", "Zhou", "Roshchin"]
-    profiles = []
-    for n in range(250):
-        text = frozenset(rng.sample(vocabulary, rng.choice((0, 5, 14, 15, 20, 30))))
-        profiles.append(versions._Profile(
-            doc_id=f"c{n % 3}/{n}", collection=f"c{n % 3}", day=date(1950, 6, 1) + timedelta(days=rng.randint(0, 12)),
-            senders=frozenset(rng.sample(people, rng.randint(0, 2))),
-            addressees=frozenset(rng.sample(people, rng.randint(0, 2))),
-            title_words=frozenset(rng.sample(vocabulary, 3)), text_words=text))
-    assert versions._scored_pairs(profiles) == _every_pair(profiles)
+    documents = []
+    for n in range(count):
+        day = (date(1950, 6, 1) + timedelta(days=rng.randint(0, 12))).isoformat()
+        documents.append(_doc(f"c{n % 3}/{n}", day, rng.sample(people, rng.randint(0, 2)),
+                              rng.sample(people, rng.randint(0, 2)),
+                              body=" ".join(rng.sample(vocabulary, rng.choice((0, 5, 14, 15, 20, 30)))),
+                              title=" ".join(rng.sample(vocabulary, 3))))
+    return documents
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blocked_linking_finds_exactly_the_pairs_that_comparing_every_pair_finds(seed):
+    profiles = [p for p in map(version_profile, _random_documents(seed)) if p is not None]
+    assert versions._scored_pairs([versions._Words.of(p) for p in profiles]) == _every_pair(profiles)
+
+
+def test_a_profile_is_a_small_picklable_signature_of_day_parties_and_words():
+    doc = _doc("nkidp-reader/16", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], via=["Nikolai Roshchin"],
+               body=STALIN_TO_ZHOU * 20, title="Telegram, Joseph Stalin to Zhou Enlai")
+    profile = version_profile(doc)
+    assert (profile.doc_id, profile.collection, date.fromordinal(profile.day)) == (doc.id, "nkidp-reader",
+                                                                                    date(1950, 7, 5))
+    assert profile.senders == {"Joseph Stalin"} and profile.addressees == {"Zhou Enlai", "Nikolai Roshchin"}
+    assert pickle.loads(pickle.dumps(profile)) == profile
+    # the body repeats itself 20 times: the words are a set, and only the first TEXT_CHARS count
+    assert 15 <= profile.text_length <= 40 and len(pickle.dumps(profile)) < 600
+    with pytest.raises(AttributeError):
+        profile.day = 0
+
+
+def test_profiles_ignore_case_accents_and_stopwords():
+    plain = version_profile(_doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body="The Yalu crossing"))
+    marked = version_profile(_doc("b/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body="YALU Crossíng of"))
+    assert plain.text_words == marked.text_words and plain.text_length == 2
+
+
+@pytest.mark.parametrize("day", ["", "1950-07", "1950-07-01/1950-07-31"])
+def test_documents_without_a_single_day_have_no_profile(day):
+    start, _, end = day.partition("/")
+    doc = replace(_doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+                  date=DateRange(start, end or start, day, "range"))
+    assert version_profile(doc) is None
+
+
+def test_a_document_with_neither_parties_nor_text_has_no_profile():
+    assert version_profile(_doc("a/1", "1950-07-05", ["Joseph Stalin"], [], title="Note")) is None
+    assert version_profile(_doc("a/1", "1950-07-05", [], [], body="A few words")) is not None
+
+
+def test_link_profiles_names_only_documents_that_have_versions_and_agrees_with_link_versions():
+    documents = _random_documents(3, count=120)
+    linked = link_profiles(version_profile(doc) for doc in documents)
+    assert linked and all(others for others in linked.values())
+    assert linked == {doc.id: doc.versions for doc in link_versions(documents) if doc.versions}
+    for doc_id, others in linked.items():
+        assert list(others) == sorted(others) and doc_id not in others
+        assert all(doc_id in linked[other] for other in others)
+
+
+def test_profiles_made_in_another_process_link_the_same():
+    documents = [
+        _doc("a/1", "1950-07-05", ["Joseph Stalin"], ["Zhou Enlai"], body=STALIN_TO_ZHOU),
+        _doc("b/1", "1950-07-05", ["Beijing"], ["Soviet Ambassador in Beijing"], body=STALIN_TO_ZHOU),
+    ]
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        profiles = pool.map(version_profile, documents)
+    assert link_profiles(profiles) == {"a/1": ("b/1",), "b/1": ("a/1",)}
