@@ -28,10 +28,11 @@ browser:
 test: setup browser
 	KWARCHIVE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
-# The benchmark against SQLite FTS5 (`make bench QUICK=1` for 1,000 and 10,000 documents only).
+# The benchmark against SQLite FTS5 and tantivy (`make bench QUICK=1` for 1,000 and 10,000 documents only;
+# `make bench SCALE=1000000` for that one size: hours, not part of `make test` — see the README).
 bench: setup
 	$(BIN)/python -m bench.corpus_parse
-	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(if $(SCALE),--sizes $(SCALE))
 
 # Load, reindex-under-load and kill-loop runs (about 5 minutes); ends with `soak: N requests, E errors, p99 X ms`.
 soak: setup

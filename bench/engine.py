@@ -1,5 +1,8 @@
 """kwarchive under measurement: full and incremental reindex, and searches in process through `Searcher`.
 
+The reindex runs as an archivist runs it, `kwarchive reindex --corpus DIR --index DIR` in its own process, with
+the memory of that process and every worker it starts polled together (`bench.memory.TreePeak`).
+
 Imports of `index` and `search` happen inside the functions, so a stage that does not exist yet is reported as
 "not measured" by the caller instead of breaking the whole benchmark.
 """
@@ -7,35 +10,98 @@ from __future__ import annotations
 
 import cProfile
 import io
+import json
 import pstats
+import re
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from bench.generate import as_corpus, changed_copy
+from bench.generate import changed_copy
 from bench.measure import peak_rss_mb, repeat, summary_ms, timed
+from bench.memory import TreePeak
 from bench.queries import BenchQuery, by_class
-from corpus.loader import load_corpus
 from corpus.model import Document
 
+# The CLI's closing line: "full reindex: 100000 documents in 412.3 s, 2718.0 MB, generation 1 (...)".
+_SUMMARY = re.compile(r"(full|incremental) reindex: (\d+) documents in ([\d.]+) s, ([\d.]+) MB")
 
-def reindex(documents: list[Document], root: Path) -> dict:
-    """Full build, then an incremental build with one record changed; times, throughput, size."""
-    from index.build import build_full, build_incremental
 
-    source = load_corpus()
-    full = build_full(as_corpus(documents, source), root)
-    edited = list(documents)
-    middle = len(edited) // 2
-    edited[middle] = changed_copy(edited[middle])
-    incremental = build_incremental(as_corpus(edited, source), root)
+def reindex(corpus_root: Path, docs_path: Path, root: Path) -> dict:
+    """`kwarchive reindex` of the corpus, then `--incremental` with the middle record of `docs_path` changed
+    (and changed back afterwards); the build's own seconds, the whole command's, and the tree's peak memory."""
+    full = run_reindex(corpus_root, root)
+    with edited_record(docs_path):
+        incremental = run_reindex(corpus_root, root, "--incremental")
+    build_s = full["build_s"] or full["wall_s"]
     return {
-        "full_s": full.seconds,
-        "docs_per_s": round(full.documents / full.seconds, 1) if full.seconds else None,
-        "incremental_s": incremental.seconds,
-        "incremental_mode": incremental.mode,
-        "index_mb": round(incremental.size_bytes / 2**20, 2),
-        "documents": full.documents,
-        "peak_rss_mb": peak_rss_mb(),
+        "full_s": build_s,
+        "wall_s": full["wall_s"],
+        "docs_per_s": round(full["documents"] / build_s, 1) if full["documents"] and build_s else None,
+        "incremental_s": incremental["build_s"],
+        "incremental_wall_s": incremental["wall_s"],
+        "incremental_mode": incremental["mode"],
+        "index_mb": live_index_mb(root),
+        "documents": full["documents"],
+        "peak_rss_mb": full["tree_peak_rss_mb"],
+        "tree_peak_rss_mb": full["tree_peak_rss_mb"],
+        "tree_peak_pss_mb": full["tree_peak_pss_mb"],
+        "tree_processes": full["tree_processes"],
+        "incremental_tree_peak_pss_mb": incremental["tree_peak_pss_mb"],
     }
+
+
+def run_reindex(corpus_root: Path, root: Path, *extra: str) -> dict:
+    """One `kwarchive reindex` run under a process-tree memory poll; fails loudly when the command does."""
+    command = [str(Path(sys.executable).with_name("kwarchive")), "reindex", "--corpus", str(corpus_root),
+               "--index", str(root), *extra]
+    log = root.parent / f"reindex{'-'.join(['', *(e.strip('-') for e in extra)])}.log"
+    root.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        with TreePeak(process.pid) as peak:
+            status = process.wait()
+    wall_s = time.perf_counter() - started
+    text = log.read_text(encoding="utf-8", errors="replace")
+    if status != 0:
+        raise RuntimeError(f"kwarchive reindex exited {status}: {text.strip().splitlines()[-1:]} (log {log})")
+    found = _SUMMARY.findall(text)
+    mode, documents, build_s, _ = found[-1] if found else ("", "0", "0", "0")
+    return {"mode": mode, "documents": int(documents), "build_s": float(build_s) or None,
+            "wall_s": round(wall_s, 2), "tree_peak_rss_mb": peak.peak_rss_mb, "tree_peak_pss_mb": peak.peak_pss_mb,
+            "tree_processes": peak.peak.processes}
+
+
+@contextmanager
+def edited_record(docs_path: Path) -> Iterator[Document]:
+    """The middle record of a documents file given an archivist's correction for the duration, then restored;
+    the file is rewritten line by line, never read whole."""
+    with docs_path.open("rb") as counted:
+        lines = sum(1 for _ in counted)
+    saved = docs_path.with_suffix(".orig")
+    docs_path.replace(saved)
+    try:
+        edited = None
+        with saved.open(encoding="utf-8") as source, docs_path.open("w", encoding="utf-8") as out:
+            for i, line in enumerate(source):
+                if i == lines // 2:
+                    edited = changed_copy(Document.from_dict(json.loads(line)))
+                    line = json.dumps(edited.to_dict(), ensure_ascii=False) + "\n"
+                out.write(line)
+        yield edited
+    finally:
+        saved.replace(docs_path)
+
+
+def live_index_mb(root: Path) -> float | None:
+    from index.generations import directory_size, live_generation
+
+    live = live_generation(root)
+    return round(directory_size(live.path) / 2**20, 2) if live else None
 
 
 def request_for(query: BenchQuery, page: int = 1):

@@ -5,12 +5,11 @@ with a highlighted title and snippet(), and counts over all matches for four fac
 """
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.queries import COUNTED_FACETS, PER_PAGE, BenchQuery
+from bench.queries import COUNTED_FACETS, PER_PAGE, BenchQuery, day_number, facet_values, query_parts
 from corpus.authority import Authority
 from corpus.model import Document
 
@@ -18,7 +17,6 @@ TITLE_WEIGHT = 5.0
 # No porter stemmer: it stems a prefix query's terms in the index ("negotiations" → "negoti") but not the
 # prefix itself, so "negotiat*" would find nothing.
 TOKENIZER = "unicode61 remove_diacritics 2"
-_PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
 
 # Dates live apart from the text: a filter that reads them never pages through long bodies.
 SCHEMA = f"""
@@ -46,28 +44,6 @@ def fts5_available() -> bool:
     except sqlite3.OperationalError:
         return False
     return True
-
-
-def facet_values(doc: Document) -> dict[str, tuple[str, ...]]:
-    """A record's values per facet, named as kwarchive's URL parameters name them."""
-    return {
-        "type": _present(doc.doc_type),
-        "sender": doc.senders,
-        "recipient": doc.recipients,
-        "person": doc.people,
-        "place": doc.places,
-        "classification": _present(doc.classification),
-        "archive": _present(doc.archive.repository),
-        "collection": _present(doc.collection),
-        "language": _present(doc.language),
-        "year": years(doc),
-    }
-
-
-def years(doc: Document) -> tuple[str, ...]:
-    if not doc.date.is_dated:
-        return ()
-    return tuple(str(y) for y in range(int(doc.date.start[:4]), int(doc.date.end[:4]) + 1))
 
 
 def build(documents: list[Document], path: Path) -> None:
@@ -99,19 +75,8 @@ def update_one(path: Path, document: Document) -> None:
 
 def to_match(query: BenchQuery, authority: Authority) -> str:
     """kwarchive's query as an FTS5 MATCH expression: words OR-ed, phrases and prefixes kept, names expanded."""
-    if query.kind == "variant":
-        entry = authority.resolve(query.q)
-        forms = entry.forms if entry else (query.q,)
-        return " OR ".join(_quoted(form) for form in dict.fromkeys(forms))
-    parts = []
-    for phrase, word in _PHRASE_OR_WORD.findall(query.q):
-        if phrase:
-            parts.append(_quoted(phrase))
-        elif word.endswith("*"):
-            parts.append(_quoted(word[:-1]) + "*")
-        else:
-            parts.append(_quoted(word))
-    return " OR ".join(parts)
+    return " OR ".join(_quoted(text) + ("*" if kind == "prefix" else "")
+                       for kind, text in query_parts(query, authority))
 
 
 class FtsSearcher:
@@ -168,8 +133,8 @@ class FtsSearcher:
 def _filters(query: BenchQuery) -> tuple[str, list]:
     clauses, params = [], []
     if query.date_from or query.date_to:
-        low = _day(query.date_from, end=False) if query.date_from else 0
-        high = _day(query.date_to, end=True) if query.date_to else 99991231
+        low = day_number(query.date_from, end=False) if query.date_from else 0
+        high = day_number(query.date_to, end=True) if query.date_to else 99991231
         clauses.append("AND d.date_start > 0 AND d.date_start <= ? AND d.date_end >= ?")
         params += [high, low]
     for name, values in query.filters:
@@ -181,21 +146,8 @@ def _filters(query: BenchQuery) -> tuple[str, list]:
     return " ".join(clauses), params
 
 
-def _day(bound: str, end: bool) -> int:
-    """YYYY, YYYY-MM or YYYY-MM-DD as the first (or last) day it covers, YYYYMMDD."""
-    parts = bound.split("-")
-    year = int(parts[0])
-    month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
-    day = int(parts[2]) if len(parts) > 2 else (31 if end else 1)
-    return year * 10000 + month * 100 + day
-
-
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def _present(value: str) -> tuple[str, ...]:
-    return (value,) if value else ()
 
 
 def _ymd(iso: str) -> int:

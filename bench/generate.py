@@ -11,6 +11,7 @@ import json
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from corpus.dates import MONTH_NAMES
 from corpus.loader import Corpus, load_corpus
@@ -63,10 +64,18 @@ def gather_pools(source: Corpus) -> Pools:
 
 def generate(n: int, seed: int = 0, source: Corpus | None = None) -> list[Document]:
     """N records with ids `bench-<n>/<i>` (i from 1), recombined from `source` (the bundled corpus by default)."""
+    return list(iter_records(n, seed, source))
+
+
+def iter_records(n: int, seed: int = 0, source: Corpus | None = None) -> Iterator[Document]:
+    """The records of `generate`, one at a time: a million of them never sit in memory together.
+
+    Bodies and version pairing draw from two separate random streams, so pairing neighbours needs a look-ahead of
+    one record rather than the whole list."""
     pools = gather_pools(source or load_corpus())
     rng = random.Random(f"kwarchive-bench/{n}/{seed}")
-    documents = [_record(pools, rng, n, i) for i in range(1, n + 1)]
-    return _link_pairs(documents, rng, pools.version_share)
+    records = (_record(pools, rng, n, i) for i in range(1, n + 1))
+    return _link_pairs(records, random.Random(f"kwarchive-bench/{n}/{seed}/versions"), pools.version_share)
 
 
 def scaled_corpus(n: int, seed: int = 0, source: Corpus | None = None) -> Corpus:
@@ -84,16 +93,54 @@ def changed_copy(document: Document, revision: int = 1) -> Document:
     return replace(document, body=f"{document.body}\n\n[Bench revision {revision}: an archivist's correction.]")
 
 
-def write_jsonl(documents: list[Document], path: Path) -> None:
+def write_jsonl(documents: Iterable[Document], path: Path) -> int:
+    """Write records one per line as they come; returns how many."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
     with path.open("w", encoding="utf-8") as out:
         for doc in documents:
             out.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+            count += 1
+    return count
 
 
 def read_jsonl(path: Path) -> list[Document]:
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[Document]:
     with path.open(encoding="utf-8") as lines:
-        return [Document.from_dict(json.loads(line)) for line in lines]
+        for line in lines:
+            yield Document.from_dict(json.loads(line))
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    path: Path
+    documents: int
+    mean_body_chars: int
+
+
+def write_corpus(n: int, root: Path, seed: int = 0, source: Corpus | None = None) -> CorpusFile:
+    """The scaled corpus as an archivist keeps one, streamed to disk: `root/bench-<n>/collection.toml` and
+    `documents.jsonl`, ready for `kwarchive reindex --corpus root`. Records go out as they are made, without
+    `versions`: the loader links versions itself, as it does for any collection."""
+    slug = collection_slug(n)
+    folder = root / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "collection.toml").write_text(
+        f'slug = "{slug}"\ntitle = "Generated benchmark collection ({n:,} documents)"\n'
+        f'citation = "kwarchive benchmark corpus"\n', encoding="utf-8")
+    path = folder / "documents.jsonl"
+    body_chars = 0
+
+    def unlinked():
+        nonlocal body_chars
+        for doc in iter_records(n, seed, source):
+            body_chars += len(doc.body)
+            yield replace(doc, versions=())
+    count = write_jsonl(unlinked(), path)
+    return CorpusFile(path, count, round(body_chars / count) if count else 0)
 
 
 def _split_paragraphs(body: str) -> list[str]:
@@ -133,21 +180,25 @@ def _record(pools: Pools, rng: random.Random, n: int, i: int) -> Document:
     )
 
 
-def _link_pairs(documents: list[Document], rng: random.Random, share: float) -> list[Document]:
+def _link_pairs(documents: Iterable[Document], rng: random.Random, share: float) -> Iterator[Document]:
     """Pair neighbours as versions of each other, as often as the real corpus has versions."""
-    linked = list(documents)
-    i = 0
-    while i + 1 < len(linked):
+    pending = None
+    for doc in documents:
+        if pending is None:
+            pending = doc
+            continue
         if rng.random() < share / 2:
-            first, second = linked[i], linked[i + 1]
-            second = replace(second, date=first.date, senders=first.senders, recipients=first.recipients,
+            first = pending
+            second = replace(doc, date=first.date, senders=first.senders, recipients=first.recipients,
                              doc_type=first.doc_type)
-            linked[i] = replace(first, versions=(second.id,))
-            linked[i + 1] = replace(second, versions=(first.id,))
-            i += 2
+            yield replace(first, versions=(second.id,))
+            yield replace(second, versions=(first.id,))
+            pending = None
         else:
-            i += 1
-    return linked
+            yield pending
+            pending = doc
+    if pending is not None:
+        yield pending
 
 
 def jitter_date(date: DateRange, rng: random.Random) -> DateRange:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.measure import summary_ms
+from bench.memory import worker_memory
 from bench.queries import BenchQuery
 
 HOST = "127.0.0.1"
@@ -41,11 +42,12 @@ def request_paths(queries: list[BenchQuery], count: int) -> list[str]:
 
 
 @contextmanager
-def gunicorn(repo: Path, index_root: Path, workers: int = 2):
-    """Start gunicorn on a free loopback port, yield (port, master pid), stop it by its own pid."""
+def gunicorn(repo: Path, index_root: Path, workers: int | None = 2):
+    """Start gunicorn on a free loopback port (`workers` None: as web/gunicorn_conf.py configures), yield
+    (port, master pid), stop it by its own pid."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("gunicorn")), "--config", "web/gunicorn_conf.py",
-               "-w", str(workers), "--bind", f"{HOST}:{port}", "wsgi:app"]
+               *(["-w", str(workers)] if workers else []), "--bind", f"{HOST}:{port}", "wsgi:app"]
     env = os.environ | {"KWARCHIVE_INDEX": str(index_root)}
     log = open(index_root.parent / "gunicorn.log", "wb")
     server = subprocess.Popen(command, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -142,12 +144,16 @@ def worker_peak_rss_mb(master_pid: int) -> list[float]:
     return sorted(peaks)
 
 
-def measure(repo: Path, index_root: Path, queries: list[BenchQuery], requests: int, budget_s: float) -> dict:
-    """Concurrency 1 then 8 against two workers, each phase on requests neither worker has seen."""
+def measure(repo: Path, index_root: Path, queries: list[BenchQuery], requests: int, budget_s: float,
+            workers: int | None = 2) -> dict:
+    """Concurrency 1 then 8 (`workers` None: as many workers as configured), each phase on requests no worker
+    has seen; then each worker's peak RSS and its RSS, PSS and USS after the load."""
     paths = request_paths(queries, len(queries) + 3 * requests)
-    with gunicorn(repo, index_root) as (port, master):
+    with gunicorn(repo, index_root, workers) as (port, master):
         warm = load(port, paths[:len(queries)], concurrency=2, budget_s=budget_s)
         single = load(port, paths[len(queries):len(queries) + requests], 1, budget_s)
         eight = load(port, paths[len(queries) + requests:], 8, budget_s)
         peaks = worker_peak_rss_mb(master)
-    return {"c1": single, "c8": eight, "warmup_failures": warm["failures"], "worker_peak_rss_mb": peaks}
+        memory = worker_memory(master)
+    return {"c1": single, "c8": eight, "warmup_failures": warm["failures"], "worker_peak_rss_mb": peaks,
+            "workers": len(memory), "worker_memory": memory}

@@ -70,7 +70,7 @@ def write_results(results: dict, folder: Path) -> None:
 def markdown(results: dict) -> str:
     m = results["machine"]
     parts = [
-        "# Benchmark: kwarchive against SQLite FTS5",
+        "# Benchmark: kwarchive against SQLite FTS5 and tantivy",
         "",
         f"{m['date']} · {m['cpu']} ({m['cores']} cores; 2M-step Python loop {m.get('python_loop_ms', '?')} ms) · "
         f"Python {m['python']} · SQLite {m['sqlite']} · "
@@ -82,10 +82,11 @@ def markdown(results: dict) -> str:
         "",
         _work_description(),
         "",
-        "## Targets (issue 7)",
+        "## Targets (issues 7 and 16)",
         "",
         _targets(results["sizes"]),
         "",
+        *([f"Note: {results['note']}", ""] if results.get("note") else []),
         "## Reindex",
         "",
         _build_table(results["sizes"]),
@@ -98,7 +99,7 @@ def markdown(results: dict) -> str:
     ]
     for run in results["sizes"]:
         parts += ["", f"### {run['documents']:,} documents", "", _latency_table(run)]
-    parts += ["", "## Over HTTP (gunicorn, 2 workers, 127.0.0.1)", "", _http_table(results["sizes"])]
+    parts += ["", "## Over HTTP (gunicorn on 127.0.0.1)", "", _http_table(results["sizes"])]
     parts += ["", "## Profile of the slowest kwarchive query class", ""]
     for run in results["sizes"]:
         parts += _profile_section(run)
@@ -106,6 +107,12 @@ def markdown(results: dict) -> str:
 
 
 P95_TARGET_MS = {10_000: 50, 100_000: 150}
+MILLION = 1_000_000
+BUILD_TREE_PSS_MB = {100_000: 2048, MILLION: 3072}  # issue 16: whole build, parent plus workers
+WORKER_USS_MB = {100_000: 300, MILLION: 1024}  # issue 16: private memory per serving worker
+MILLION_BUILD_S = 90 * 60
+MILLION_P95_MS = 200
+MILLION_C8_RPS = 20
 
 
 def _load_table(runs: list[dict]) -> str:
@@ -138,6 +145,14 @@ def _targets(runs: list[dict]) -> str:
             lines.append(_check(f"{n:,}: incremental reindex of one document ≤ 2 s", build["incremental_s"], 2, "s"))
         if n == 100_000 and "full_s" in build:
             lines.append(_check("100,000: full reindex ≤ 600 s", build["full_s"], 600, "s"))
+        if n in BUILD_TREE_PSS_MB and "tree_peak_pss_mb" in build:
+            lines.append(_check(f"{n:,}: build peak memory, whole process tree (PSS) ≤ {BUILD_TREE_PSS_MB[n]:,} MB",
+                                build["tree_peak_pss_mb"], BUILD_TREE_PSS_MB[n], "MB"))
+        if n in WORKER_USS_MB and http.get("worker_memory"):
+            lines.append(_check(f"{n:,}: private memory (USS) per serving worker ≤ {WORKER_USS_MB[n]:,} MB",
+                                max(w["uss_mb"] for w in http["worker_memory"]), WORKER_USS_MB[n], "MB"))
+        if n == MILLION:
+            lines += _million_targets(build, search, http)
         if "cached" in search:
             lines.append(_check(f"{n:,}: cached repeat ≤ 5 ms", search["cached"]["p50"], 5, "ms"))
         if "c8" in http:
@@ -147,6 +162,29 @@ def _targets(runs: list[dict]) -> str:
                                     higher_is_better=True))
                 lines.append(_check("10,000: HTTP c8 p99 ≤ 250 ms", http["c8"]["p99"], 250, "ms"))
     return "\n".join(lines) or "No target could be checked: kwarchive was not measured."
+
+
+def _million_targets(build: dict, search: dict, http: dict) -> list[str]:
+    """Issue 16's targets at a million documents; a stage that did not run is named, not guessed."""
+    lines = []
+    if "wall_s" in build:
+        lines.append(_check("1,000,000: full build (the whole `kwarchive reindex`) ≤ 90 min", build["wall_s"] / 60,
+                            MILLION_BUILD_S / 60, "min"))
+    else:
+        lines.append(f"- 1,000,000: full build ≤ 90 min — {_reason(build)}")
+    if "classes" in search:
+        worst = max(search["classes"], key=lambda k: search["classes"][k]["p95"])
+        lines.append(_check(f"1,000,000: p95 in process ≤ {MILLION_P95_MS} ms (worst class {worst})",
+                            search["classes"][worst]["p95"], MILLION_P95_MS, "ms"))
+    else:
+        lines.append(f"- 1,000,000: p95 in process ≤ {MILLION_P95_MS} ms — {_reason(search)}")
+    if "c8" in http:
+        lines.append(_check(f"1,000,000: HTTP c8 ≥ {MILLION_C8_RPS} requests/s ({http.get('workers', '?')} workers; "
+                            f"p99 {_cell(http['c8']['p99'])} ms)", http["c8"]["requests_per_s"], MILLION_C8_RPS,
+                            "req/s", higher_is_better=True))
+    else:
+        lines.append(f"- 1,000,000: HTTP c8 ≥ {MILLION_C8_RPS} requests/s — {_reason(http)}")
+    return lines
 
 
 def _check(label: str, value, limit, unit: str = "", higher_is_better: bool = False) -> str:
@@ -163,7 +201,13 @@ def _work_description() -> str:
         f"(`bench/queries.py`): {', '.join(KINDS)}; each plain, with dates {DATE_FROM}..{DATE_TO}, and with "
         f"facets {facets}. Each search returns the total, the top {PER_PAGE} with a highlighted snippet, and "
         f"facet counts over all matches (FTS5: {', '.join(COUNTED_FACETS)} by GROUP BY; kwarchive: its own "
-        f"facets and histogram). Ratio = kwarchive / FTS5; above 1 means kwarchive is slower."
+        f"facets and histogram; tantivy: the same four by terms aggregation). Ratio = kwarchive / FTS5; above 1 "
+        f"means kwarchive is slower. FTS5 and tantivy both split words on Unicode word boundaries, lowercase and "
+        f"fold accents, without stemming, and agree with each other; kwarchive's totals differ from theirs where "
+        f"its own analysis (ICU, names as entities in every spelling) finds more or fewer matches. kwarchive builds "
+        f"through `kwarchive reindex --corpus DIR --index DIR` (build seconds as the command reports them, whole "
+        f"command's in the wall column, memory summed over the command and every worker it starts); FTS5 builds "
+        f"single-threaded from records in memory, tantivy with one indexing thread per core from the records file."
     )
 
 
@@ -175,41 +219,55 @@ def _cell(value, digits: int = 1) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _stage(run: dict, key: str) -> dict:
+    """One stage's outcome; a stage the run never reached (or a run that failed first) says why."""
+    if "not_measured" in run:
+        return run
+    return run.get(key, {"not_measured": "not run"})
+
+
 def _reason(stage: dict) -> str:
     return f"{NOT_MEASURED}: {stage.get('not_measured', 'missing')}"
 
 
 def _build_table(runs: list[dict]) -> str:
     rows = [
-        "| documents | engine | full reindex (s) | docs/s | one changed doc (s) | index size (MB) | peak RSS (MB) |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| documents | engine | full reindex (s) | docs/s | whole command (s) | one changed doc (s) | index size (MB) "
+        "| peak RSS (MB) | peak PSS, whole tree (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
-        for engine, key in (("kwarchive", "kwarchive_build"), ("FTS5", "fts5_build")):
-            stage = run.get(key, run)
+        for engine, key in (("kwarchive", "kwarchive_build"), ("FTS5", "fts5_build"), ("tantivy", "tantivy_build")):
+            stage = _stage(run, key)
             if "not_measured" in stage:
-                rows.append(f"| {run['documents']:,} | {engine} | {_reason(stage)} | | | | |")
+                rows.append(f"| {run['documents']:,} | {engine} | {_reason(stage)} | | | | | | |")
                 continue
             rows.append(
                 f"| {run['documents']:,} | {engine} | {_cell(stage['full_s'], 2)} | {_cell(stage['docs_per_s'], 0)} "
-                f"| {_cell(stage['incremental_s'], 3)} | {_cell(stage['index_mb'], 1)} | {_cell(stage['peak_rss_mb'])} |")
+                f"| {_cell(stage.get('wall_s'), 1)} | {_cell(stage['incremental_s'], 3)} "
+                f"| {_cell(stage['index_mb'], 1)} | {_cell(stage['peak_rss_mb'])} "
+                f"| {_cell(stage.get('tree_peak_pss_mb'))} |")
     return "\n".join(rows)
 
 
 def _latency_table(run: dict) -> str:
-    ours, theirs = run.get("kwarchive_search", run), run.get("fts5_search", run)
+    ours, theirs, native = _stage(run, "kwarchive_search"), _stage(run, "fts5_search"), _stage(run, "tantivy_search")
     rows = [
-        "| query class | kwarchive p50 | p95 | FTS5 p50 | p95 | ratio p50 | ratio p95 | totals kwarchive / FTS5 |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| query class | kwarchive p50 | p95 | FTS5 p50 | p95 | tantivy p50 | p95 | ratio to FTS5 p50 | p95 "
+        "| ratio to tantivy p50 | totals kwarchive / FTS5 / tantivy |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    names = list((ours.get("classes") or theirs.get("classes") or {}).keys())
+    names = list((ours.get("classes") or theirs.get("classes") or native.get("classes") or {}).keys())
     for name in names:
         a = ours.get("classes", {}).get(name, {})
         b = theirs.get("classes", {}).get(name, {})
+        c = native.get("classes", {}).get(name, {})
         r = run.get("ratios", {}).get(name, {})
-        totals = f"{_totals(a)} / {_totals(b)}"
+        t = run.get("ratios_tantivy", {}).get(name, {})
+        totals = f"{_totals(a)} / {_totals(b)} / {_totals(c)}"
         rows.append(f"| {name} | {_cell(a.get('p50'))} | {_cell(a.get('p95'))} | {_cell(b.get('p50'))} "
-                    f"| {_cell(b.get('p95'))} | {_cell(r.get('p50'), 2)} | {_cell(r.get('p95'), 2)} | {totals} |")
+                    f"| {_cell(b.get('p95'))} | {_cell(c.get('p50'), 2)} | {_cell(c.get('p95'), 2)} "
+                    f"| {_cell(r.get('p50'), 2)} | {_cell(r.get('p95'), 2)} | {_cell(t.get('p50'), 1)} | {totals} |")
     notes = []
     if "not_measured" in ours:
         notes.append(f"kwarchive: {_reason(ours)}")
@@ -218,10 +276,11 @@ def _latency_table(run: dict) -> str:
         notes.append(f"kwarchive cached path (same request repeated, `{cached['query']}`): p50 "
                      f"{_cell(cached['p50'], 3)} ms, p95 {_cell(cached['p95'], 3)} ms; cache bypass: "
                      f"{ours['cache_bypass']}; searching process peak RSS {_cell(ours['peak_rss_mb'])} MB.")
-    if "not_measured" in theirs:
-        notes.append(f"FTS5: {_reason(theirs)}")
-    else:
-        notes.append(f"FTS5 searching process peak RSS {_cell(theirs['peak_rss_mb'])} MB.")
+    for label, stage in (("FTS5", theirs), ("tantivy", native)):
+        if "not_measured" in stage:
+            notes.append(f"{label}: {_reason(stage)}")
+        else:
+            notes.append(f"{label} searching process peak RSS {_cell(stage['peak_rss_mb'])} MB.")
     return "\n".join(rows) + "\n\n" + "\n".join(f"- {note}" for note in notes)
 
 
@@ -231,25 +290,28 @@ def _totals(stage: dict) -> str:
 
 def _http_table(runs: list[dict]) -> str:
     rows = [
-        "| documents | concurrency | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | failures | worker peak RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| documents | workers | concurrency | requests/s | p50 (ms) | p95 (ms) | p99 (ms) | failures "
+        "| worker peak RSS (MB) | per worker after load: PSS / USS (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for run in runs:
-        http = run.get("http", run)
+        http = _stage(run, "http")
         if "not_measured" in http:
-            rows.append(f"| {run['documents']:,} | | {_reason(http)} | | | | | |")
+            rows.append(f"| {run['documents']:,} | | | {_reason(http)} | | | | | | |")
             continue
         peaks = ", ".join(_cell(p) for p in http["worker_peak_rss_mb"]) or "–"
+        shares = ", ".join(f"{_cell(w['pss_mb'])} / {_cell(w['uss_mb'])}" for w in http.get("worker_memory", [])) or "–"
+        workers = http.get("workers", len(http["worker_peak_rss_mb"]))
         for level in ("c1", "c8"):
             load = http[level]
-            rows.append(f"| {run['documents']:,} | {load['concurrency']} | {_cell(load['requests_per_s'])} "
+            rows.append(f"| {run['documents']:,} | {workers} | {load['concurrency']} | {_cell(load['requests_per_s'])} "
                         f"| {_cell(load['p50'])} | {_cell(load['p95'])} | {_cell(load['p99'])} "
-                        f"| {load['failures']} {' '.join(load['failure_kinds'])} | {peaks} |")
+                        f"| {load['failures']} {' '.join(load['failure_kinds'])} | {peaks} | {shares} |")
     return "\n".join(rows)
 
 
 def _profile_section(run: dict) -> list[str]:
-    profile = run.get("profile", run)
+    profile = _stage(run, "profile")
     title = f"### {run['documents']:,} documents"
     if "not_measured" in profile:
         return [title, "", _reason(profile), ""]

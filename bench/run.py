@@ -2,8 +2,12 @@
 
     .venv/bin/python -m bench.run [--quick] [--sizes 1000,10000] [--seed 0]
 
-Each measured stage runs in its own process with a timeout; a stage that fails or does not exist yet is
-recorded as "not measured" with its reason, and the rest of the run goes on.
+Per size: the scaled corpus is streamed to disk as a collection (and reused by later runs), kwarchive builds it
+through `kwarchive reindex`, SQLite FTS5 and tantivy build the same records, and each engine answers the same
+query mix in process; kwarchive is also measured over HTTP. Each measured stage runs in its own process with a
+timeout; a stage that fails or does not exist yet is recorded as "not measured" with its reason, and the rest
+of the run goes on. Above LARGE documents (`make bench SCALE=1000000`) the stages that hold every record in
+memory (FTS5's build, the split-collection load) are left out and gunicorn runs its configured workers.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bench.report import machine, ratios, write_results
@@ -23,6 +27,10 @@ SCRATCH = REPO / "bench" / "scratch"
 RESULTS = REPO / "bench" / "results"
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
+LARGE = 100_000
+HTTP_WORKERS = 2  # up to LARGE, as earlier runs measured; above it, as web/gunicorn_conf.py configures
+SLOWEST_BUILD_DOCS_PER_S = 50  # a stage's timeout grows with the corpus: n / this, at least the setting's
+CORPUS_STAMP = "bench-corpus.json"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated document counts, e.g. 1000,10000")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--note", default="", help="said in the report, e.g. what else loaded the machine")
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     sizes = _sizes(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
@@ -58,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full",
         "settings": asdict(settings),
         "seconds": round(time.perf_counter() - started, 1),
+        "note": args.note,
         "sizes": runs,
     }
     write_results(results, args.out)
@@ -68,33 +78,55 @@ def main(argv: list[str] | None = None) -> int:
 def bench_size(n: int, seed: int, settings: Settings) -> dict:
     folder = SCRATCH / f"n{n}"
     folder.mkdir(parents=True, exist_ok=True)
-    docs_path = folder / "documents.jsonl"
     outcome: dict = {"documents": n}
     try:
-        from bench.generate import generate, write_jsonl
-
-        started = time.perf_counter()
-        documents = generate(n, seed)
-        write_jsonl(documents, docs_path)
-        outcome["generate_s"] = round(time.perf_counter() - started, 2)
-        outcome["mean_body_chars"] = round(sum(len(doc.body) for doc in documents) / n)
-        del documents
+        corpus = ensure_corpus(n, seed, folder / "corpus")
     except Exception as exc:  # the corpus stage itself may be unfinished: report, don't crash
         outcome["not_measured"] = f"corpus generation failed: {type(exc).__name__}: {exc}"
         return outcome
-    kw_root, fts_path = folder / "kwarchive", folder / "fts5.sqlite"
+    outcome |= {"generate_s": corpus["generate_s"], "mean_body_chars": corpus["mean_body_chars"]}
+    docs_path, corpus_root = Path(corpus["path"]), folder / "corpus"
+    kw_root, fts_path, tv_path = folder / "kwarchive", folder / "fts5.sqlite", folder / "tantivy"
     shutil.rmtree(kw_root, ignore_errors=True)
-    run = _runner(folder, settings)
-    outcome["corpus_load"] = run("kw-load", folder / "corpus", docs=docs_path)
-    outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path)
-    outcome["fts5_build"] = run("fts-reindex", fts_path, docs=docs_path)
-    outcome["fts5_search"] = run("fts-search", fts_path)
+    shutil.rmtree(tv_path, ignore_errors=True)
+    large = n > LARGE
+    run = _runner(folder, replace(settings, stage_timeout_s=max(settings.stage_timeout_s,
+                                                                n / SLOWEST_BUILD_DOCS_PER_S)))
+    skipped = {"not_measured": f"holds every record in memory: left out above {LARGE:,} documents"}
+    outcome["corpus_load"] = skipped if large else run("kw-load", folder / "split", docs=docs_path)
+    outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root)
+    outcome["fts5_build"] = skipped if large else run("fts-reindex", fts_path, docs=docs_path)
+    outcome["tantivy_build"] = run("tv-reindex", tv_path, docs=docs_path)
+    outcome["fts5_search"] = _after(outcome["fts5_build"], lambda: run("fts-search", fts_path))
+    outcome["tantivy_search"] = _after(outcome["tantivy_build"], lambda: run("tv-search", tv_path))
     outcome["kwarchive_search"] = _after(outcome["kwarchive_build"], lambda: run("kw-search", kw_root))
     outcome["profile"] = _after(outcome["kwarchive_search"], lambda: run(
         "kw-profile", kw_root, query_class=slowest_class(outcome["kwarchive_search"])))
-    outcome["http"] = _after(outcome["kwarchive_build"], lambda: run("http", kw_root, http=True))
+    outcome["http"] = _after(outcome["kwarchive_build"], lambda: run(
+        "http", kw_root, http=True, workers=0 if large else HTTP_WORKERS))
     outcome["ratios"] = ratios(outcome.get("kwarchive_search", {}), outcome.get("fts5_search", {}))
+    outcome["ratios_tantivy"] = ratios(outcome.get("kwarchive_search", {}), outcome.get("tantivy_search", {}))
     return outcome
+
+
+def ensure_corpus(n: int, seed: int, root: Path) -> dict:
+    """The scaled corpus on disk, streamed out once and reused while its stamp says it is complete and the same."""
+    from bench.generate import write_corpus
+
+    stamp = root / CORPUS_STAMP
+    try:
+        known = json.loads(stamp.read_text(encoding="utf-8"))
+        if known["documents"] == n and known["seed"] == seed and Path(known["path"]).is_file():
+            return known
+    except (OSError, ValueError, KeyError):
+        pass
+    shutil.rmtree(root, ignore_errors=True)
+    started = time.perf_counter()
+    written = write_corpus(n, root, seed)
+    made = {"documents": written.documents, "seed": seed, "path": str(written.path),
+            "mean_body_chars": written.mean_body_chars, "generate_s": round(time.perf_counter() - started, 2)}
+    stamp.write_text(json.dumps(made), encoding="utf-8")
+    return made
 
 
 def slowest_class(search: dict) -> str:
@@ -109,12 +141,17 @@ def _after(prerequisite: dict, action) -> dict:
 
 
 def _runner(folder: Path, settings: Settings):
-    def run(name: str, target: Path, docs: Path | None = None, query_class: str = "", http: bool = False) -> dict:
+    def run(name: str, target: Path, docs: Path | None = None, query_class: str = "", http: bool = False,
+            corpus: Path | None = None, workers: int | None = None) -> dict:
         command = [sys.executable, "-m", "bench.stage", name, "--target", str(target)]
         if docs:
             command += ["--docs", str(docs)]
+        if corpus:
+            command += ["--corpus", str(corpus)]
         if query_class:
             command += ["--query-class", query_class]
+        if workers is not None:
+            command += ["--workers", str(workers)]
         reps = settings.http_requests if http else settings.reps
         command += ["--reps", str(reps), "--budget", str(settings.budget_s)]
         _say(f"   {name} …")

@@ -9,9 +9,9 @@ import json
 import sys
 from pathlib import Path
 
-from bench import engine, http_load, peer
 from dataclasses import replace
 
+from bench import engine, http_load, peer
 from bench.generate import read_jsonl, write_jsonl
 from bench.queries import by_class, query_mix
 
@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stage")
     parser.add_argument("name", choices=sorted(STAGES))
     parser.add_argument("--docs", type=Path, help="documents.jsonl of the scaled corpus")
+    parser.add_argument("--corpus", type=Path, help="corpus root holding that documents.jsonl's collection")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers for http (0: as configured)")
     parser.add_argument("--target", type=Path, required=True, help="index root or FTS5 database")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per query class or load phase")
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _kw_reindex(args) -> dict:
-    return engine.reindex(read_jsonl(args.docs), args.target)
+    return engine.reindex(args.corpus, args.docs, args.target)
 
 
 def _kw_search(args) -> dict:
@@ -82,8 +84,17 @@ def _fts_search(args) -> dict:
     return peer.search_latency(args.target, query_mix(), args.reps, args.budget)
 
 
+def _tv_reindex(args) -> dict:
+    return peer.tantivy_reindex(args.docs, args.target)
+
+
+def _tv_search(args) -> dict:
+    return peer.tantivy_search_latency(args.target, query_mix(), args.reps, args.budget)
+
+
 def _http(args) -> dict:
-    return http_load.measure(REPO, args.target, query_mix(), requests=args.reps, budget_s=args.budget)
+    return http_load.measure(REPO, args.target, query_mix(), requests=args.reps, budget_s=args.budget,
+                             workers=args.workers or None)
 
 
 STAGES = {
@@ -93,6 +104,8 @@ STAGES = {
     "kw-profile": _kw_profile,
     "fts-reindex": _fts_reindex,
     "fts-search": _fts_search,
+    "tv-reindex": _tv_reindex,
+    "tv-search": _tv_search,
     "http": _http,
 }
 

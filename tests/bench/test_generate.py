@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
+from itertools import islice
 
 import pytest
 
-from bench.generate import FIRST_DAY, LAST_DAY, changed_copy, generate, read_jsonl, scaled_corpus, write_jsonl
+from bench.generate import (FIRST_DAY, LAST_DAY, changed_copy, generate, iter_jsonl, iter_records, read_jsonl,
+                            scaled_corpus, write_corpus, write_jsonl)
 from corpus.loader import load_corpus
 
 
@@ -95,3 +98,32 @@ def test_scaled_corpus_is_what_the_index_builder_takes(real):
 def test_jsonl_round_trip(tmp_path, generated):
     write_jsonl(generated[:20], tmp_path / "documents.jsonl")
     assert read_jsonl(tmp_path / "documents.jsonl") == generated[:20]
+
+
+def test_records_stream_one_at_a_time(real, generated):
+    """A million records are made as they are asked for: the first of a trillion comes at once."""
+    first = list(islice(iter_records(10**12, source=real), 3))
+    assert [doc.id for doc in first] == [f"bench-{10**12}/{i}" for i in (1, 2, 3)]
+    assert list(iter_records(400, seed=7, source=real)) == generated
+
+
+def test_versions_pair_neighbours_both_ways(generated):
+    by_id = {doc.id: doc for doc in generated}
+    paired = [doc for doc in generated if doc.versions]
+    assert paired
+    for doc in paired:
+        (other,) = doc.versions
+        assert by_id[other].versions == (doc.id,)
+        assert abs(int(other.split("/")[1]) - int(doc.number)) == 1
+        assert by_id[other].date == doc.date and by_id[other].senders == doc.senders
+
+
+def test_the_corpus_streamed_to_disk_is_the_generated_records(real, tmp_path):
+    written = write_corpus(60, tmp_path, seed=3, source=real)
+    expected = [replace(doc, versions=()) for doc in generate(60, seed=3, source=real)]
+    assert (written.documents, written.path) == (60, tmp_path / "bench-60" / "documents.jsonl")
+    assert list(iter_jsonl(written.path)) == expected
+    assert written.mean_body_chars == round(sum(len(doc.body) for doc in expected) / 60)
+    loaded = load_corpus(tmp_path)
+    assert not loaded.problems
+    assert [doc.id for doc in loaded.documents] == [doc.id for doc in expected]
