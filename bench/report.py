@@ -87,6 +87,8 @@ def markdown(results: dict) -> str:
         _targets(results["sizes"]),
         "",
         *([f"Note: {results['note']}", ""] if results.get("note") else []),
+        *([f"**Partial run**: stopped before {', '.join(results['unfinished'])} documents.", ""]
+          if results.get("unfinished") else []),
         "## Reindex",
         "",
         _build_table(results["sizes"]),

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -56,21 +58,22 @@ def main(argv: list[str] | None = None) -> int:
     settings = QUICK if args.quick else FULL
     sizes = _sizes(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
     started = time.perf_counter()
-    runs = []
-    for n in sizes:
-        _say(f"== {n:,} documents")
-        runs.append(bench_size(n, args.seed, settings))
     results = {
         "machine": machine(),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
         "seed": args.seed,
         "mode": "quick" if args.quick else "full",
         "settings": asdict(settings),
-        "seconds": round(time.perf_counter() - started, 1),
         "note": args.note,
-        "sizes": runs,
+        "sizes": [],
     }
-    write_results(results, args.out)
+    for i, n in enumerate(sizes):
+        _say(f"== {n:,} documents")
+        results["sizes"].append(bench_size(n, args.seed, settings))
+        results["seconds"] = round(time.perf_counter() - started, 1)
+        # Written after every size, so a run stopped part way keeps what it measured and says it is partial.
+        results["unfinished"] = [f"{m:,}" for m in sizes[i + 1:]]
+        write_results(results, args.out)
     _say(f"wrote {args.out / 'latest.md'} and latest.json in {results['seconds']} s")
     return 0
 
@@ -160,16 +163,22 @@ def _runner(folder: Path, settings: Settings):
 
 
 def _run_stage(command: list[str], log: Path, timeout_s: float) -> dict:
+    """One stage in its own process group, so that a timeout ends the stage and whatever it started (a reindex
+    command and its workers, gunicorn) rather than leaving them running."""
     started = time.perf_counter()
+    stage = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
     try:
-        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout_s)
+        stdout, stderr = stage.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
+        os.killpg(stage.pid, signal.SIGKILL)
+        stage.communicate()
         return {"not_measured": f"timed out after {timeout_s:.0f} s"}
-    log.write_text(done.stdout + "\n--- stderr ---\n" + done.stderr, encoding="utf-8")
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"not_measured": f"{reason} (exit {done.returncode}; log {log.relative_to(REPO)})"}
+    log.write_text(stdout + "\n--- stderr ---\n" + stderr, encoding="utf-8")
+    lines = stdout.strip().splitlines()
+    if stage.returncode != 0 or not lines:
+        reason = (stderr.strip().splitlines() or ["no output"])[-1]
+        return {"not_measured": f"{reason} (exit {stage.returncode}; log {log.relative_to(REPO)})"}
     outcome = json.loads(lines[-1])
     outcome["stage_wall_s"] = round(time.perf_counter() - started, 1)
     return outcome

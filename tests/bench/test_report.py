@@ -39,3 +39,11 @@ def test_missing_stages_are_reported_not_raised(tmp_path):
     assert "| word/plain | – | – | 1.0 | 2.0 |" in text
     assert json.loads((tmp_path / "latest.json").read_text())["sizes"][0]["fts5_build"]["full_s"] == 0.5
     assert markdown(results).count("not measured") >= 4
+
+
+def test_a_run_stopped_part_way_says_so():
+    results = {"machine": machine(), "command": "python -m bench.run", "seed": 0, "mode": "full", "seconds": 1.0,
+               "sizes": [{"documents": 10, "not_measured": "corpus generation failed"}], "unfinished": ["100,000"]}
+    assert "**Partial run**: stopped before 100,000 documents." in markdown(results)
+    del results["unfinished"]
+    assert "Partial run" not in markdown(results)
