@@ -42,7 +42,7 @@ PARTY_BOOST, MENTION_BOOST = 3.0, 0.5
 TYPO_ONE, TYPO_TWO, TYPO_LONGEST = 5, 9, 30
 RARE = 1  # a word in at most this many documents is also searched with typo tolerance
 LONG_QUERY = 4  # content words from which a query ranks by how many words match rather than needing all
-PROXIMITY_PAIRS, PROXIMITY_BOOST = 8, 0.5
+PROXIMITY_PAIRS, PROXIMITY_BOOST, PROXIMITY_SLOP = 8, 0.5, 3
 STOP_WORDS = frozenset(STOP_WORDS_EN) | {"did", "does", "about", "what", "which", "who", "whom", "how", "why",
                                          "when", "where", "he", "his", "she", "her", "they", "them", "their"}
 Frequency = Callable[[str], int]
@@ -340,10 +340,11 @@ def _combine(positive: list) -> wq.Query | None:
         anything = content[0] if len(content) == 1 else wq.Or(content)
         return wq.Or([wq.And(queries), anything])
     matched = wq.Or(content, minmatch=minimum_should_match(len(content)))
-    near = [wq.Sequence([a, b]) for a, b in _adjacent_words(members)][:PROXIMITY_PAIRS]
-    if not near:
+    near = [wq.Sequence([a, b], slop=PROXIMITY_SLOP) for a, b in _adjacent_words(members)][:2 * PROXIMITY_PAIRS]
+    bonus = ([wq.Or(near, boost=PROXIMITY_BOOST)] if near else []) + _correspondents(members)
+    if not bonus:
         return matched
-    return wq.AndMaybe(matched, wq.Or(near, boost=PROXIMITY_BOOST))
+    return wq.AndMaybe(matched, bonus[0] if len(bonus) == 1 else wq.Or(bonus))
 
 
 def minimum_should_match(count: int) -> int:
@@ -354,16 +355,39 @@ def minimum_should_match(count: int) -> int:
     return max(3, -(-count // 3))
 
 
+def _correspondents(members) -> list[wq.Query]:
+    """Two names in a description ("Stalin asks Mao to…", "Kim Il Sung writes to Stalin") are read as sender
+    then recipient: documents from the first to a later one gain as much as a title mention of both."""
+    names = [canonical for query, kind in members if kind == "entity"
+             for canonical in _party_names(query)[:1]]
+    names = list(dict.fromkeys(names))
+    return [wq.And([wq.Term(PARTY_FIELDS[0], a), wq.Term(PARTY_FIELDS[1], b)], boost=PARTY_BOOST)
+            for i, a in enumerate(names) for b in names[i + 1:]][:PROXIMITY_PAIRS]
+
+
+def _party_names(query: wq.Query) -> list[str]:
+    """The canonical name an entity member matches in the sender field (see `_Compiler.entity`)."""
+    parts = query.subqueries if isinstance(query, wq.Or) else [query]
+    return [part.text for part in parts if type(part) is wq.Term and part.fieldname == PARTY_FIELDS[0]]
+
+
 def _adjacent_words(members) -> list[tuple[wq.Query, wq.Query]]:
-    """Neighbouring content words as exact terms, for the proximity bonus (stop words between them skipped)."""
+    """Neighbouring content words as exact terms, for the proximity bonus (stop words between them skipped), in
+    every text field: the words of a paraphrase stand together in a document's body far more often than in its
+    title."""
     words = []
     for query, kind in members:
         if kind == "stop":
             continue
-        first = query.subqueries[0] if isinstance(query, wq.Or) else query
-        words.append(first if isinstance(first, wq.Term) and kind == "word" else None)
-    return [(a, b) for a, b in zip(words, words[1:])
-            if a is not None and b is not None and a.fieldname == b.fieldname]
+        parts = query.subqueries if isinstance(query, wq.Or) else [query]
+        exact = {}
+        if kind == "word":
+            for part in parts:
+                if type(part) is wq.Term and part.boost == BOOSTS["word"]:
+                    exact.setdefault(part.fieldname, part)
+        words.append(exact)
+    return [(a[field], b[field]) for a, b in zip(words, words[1:]) for field in TEXT_FIELDS
+            if field in a and field in b]
 
 
 def citation_query(ref) -> wq.Query:

@@ -159,9 +159,11 @@ class Scorer:
         return mask, score
 
     def sequence(self, q):
-        if q.slop != 1 or not q.ordered or not q.subqueries:
+        if not q.ordered or not q.subqueries or (q.slop != 1 and len(q.subqueries) != 2):
             raise Unsupported("sloppy sequence")
         steps = [[self.postings.positions(f, t) for f, t in self._step(child)] for child in q.subqueries]
+        if q.slop != 1:
+            return self._near(q, steps)
         mask, score = self._empty()
         rarest = min(range(len(steps)), key=lambda i: sum(len(k) for k in steps[i]))
         starts = np.unique(np.concatenate(steps[rarest])) - rarest
@@ -177,6 +179,23 @@ class Scorer:
         if len(starts) == 0:
             return mask, score
         mask[np.unique(starts >> 32)] = True
+        for child in q.subqueries:
+            score += self.run(child)[1]
+        return mask, np.where(mask, score, 0.0) * q.boost
+
+    def _near(self, q, steps):
+        """Two words in order, the second 1 to `slop` positions after the first (Whoosh's SpanNear2 with
+        mindist 1): the proximity bonus of long queries."""
+        mask, score = self._empty()
+        firsts, seconds = (np.unique(np.concatenate(keys)) for keys in steps)
+        if len(firsts) == 0 or len(seconds) == 0:
+            return mask, score
+        at = np.searchsorted(seconds, firsts + 1)
+        found = at < len(seconds)
+        found[found] = seconds[at[found]] <= firsts[found] + q.slop
+        if not found.any():
+            return mask, score
+        mask[np.unique(firsts[found] >> 32)] = True
         for child in q.subqueries:
             score += self.run(child)[1]
         return mask, np.where(mask, score, 0.0) * q.boost

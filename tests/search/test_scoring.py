@@ -7,6 +7,9 @@ from search.scoring import Scorer, matching, walk
 
 QUERIES = ["armistice", "Stalin telegram", '"Kim Il Sung"', "Shtykov", "armist*", "telegrams", "title:telegram",
            "(Stalin OR Mao) AND armistice", "+armistice Stalin", "ar?istice", "김일성"]
+# Long: a share of the words (Whoosh's matcher ignores `minmatch`, so only the numpy scorer can answer it), words
+# near each other, sender then recipient.
+LONG = "Filippov asks Shtikov about armistice talks at Kaesong"
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -71,7 +74,7 @@ def refuse_walking(monkeypatch):
     monkeypatch.setattr(scoring, "walk", refused)
 
 
-@pytest.mark.parametrize("text", QUERIES + ["Vishinski~", "-armistice", "armistice -Stalin", "title:(telegram*)"])
+@pytest.mark.parametrize("text", QUERIES + ["Vishinski~", "-armistice", "armistice -Stalin", "title:(telegram*)", LONG])
 def test_the_query_language_is_scored_with_numpy_not_walked(tiny, text, monkeypatch):
     snapshot = tiny._current()
     query = parse_query(text, snapshot.analyzer, snapshot.resolve_field_value).query
@@ -94,3 +97,16 @@ def test_a_query_that_normalises_to_nothing_is_scored_not_walked(tiny, monkeypat
 
 def test_every_method_of_the_table_exists():
     assert all(callable(getattr(Scorer, name)) for name in Scorer.METHODS.values())
+
+
+@pytest.mark.parametrize("slop, expected", [(1, []), (2, ["test/1", "test/2"]), (3, ["test/1", "test/2"])])
+def test_two_words_within_a_few_positions_are_found_like_whooshs_sloppy_sequence(tiny, slop, expected):
+    from whoosh import query as wq
+
+    snapshot = tiny._current()
+    near = wq.Sequence([wq.Term("body", "asks"), wq.Term("body", "about")], slop=slop)  # "asks Shtikov about", "asks Shtykov about"
+    refused = Scorer(snapshot).run(near)[0]
+    assert [snapshot.searcher.stored_fields(d)["id"] for d in np.flatnonzero(refused)] == expected
+    expected_docs, expected_scores = walk(snapshot, near, scored=True)
+    docnums, scores = matching(snapshot, near, scored=True)
+    assert docnums.tolist() == expected_docs.tolist() and np.allclose(scores, expected_scores)
