@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice, product
 from typing import Callable
 
 from whoosh import query as wq
@@ -24,6 +25,7 @@ from corpus.archive import citation_keys, find_citation, parse_source_note
 from index.analysis import (ENTITY_PREFIX, AuthorityFilter, fold_word, name_bases, pinyin_name_forms, script_of,
                             transliterate_cyrillic)
 from index.caching import BoundedCache
+from index.hangul import is_hangul_name, korean_name_forms
 from index.facets import FACET_BY_FIELD
 from search.query_syntax import QueryNode, merge_words, parse_syntax, plain_words
 
@@ -40,12 +42,16 @@ PARTY_FIELDS = ("senders", "recipients")
 MENTION_FIELDS = ("people", "places")
 PARTY_BOOST, MENTION_BOOST = 3.0, 0.5
 TYPO_ONE, TYPO_TWO, TYPO_LONGEST = 5, 9, 30
+NOMINATIVE_ENDINGS = ("", "а", "я", "ий", "ь")
+MAX_NAME_WORDS = 4  # words of a name typed in Cyrillic looked up in the authority's Latin forms
+MAX_ROMANIZATIONS = 512  # spellings of one Hangul name looked up in the authority
 RARE = 1  # a word in at most this many documents is also searched with typo tolerance
 LONG_QUERY = 4  # content words from which a query ranks by how many words match rather than needing all
 PROXIMITY_PAIRS, PROXIMITY_BOOST, PROXIMITY_SLOP = 8, 0.5, 3
 STOP_WORDS = frozenset(STOP_WORDS_EN) | {"did", "does", "about", "what", "which", "who", "whom", "how", "why",
                                          "when", "where", "he", "his", "she", "her", "they", "them", "their"}
 Frequency = Callable[[str], int]
+KOREAN_PARTICLES = ("에게서", "에게", "께서", "은", "는", "이", "가", "을", "를", "의", "에", "와", "과", "도", "로", "으로")
 
 Resolver = Callable[[str, str], "str | None"]
 
@@ -89,6 +95,29 @@ class FuzzyNames:
                 if len(folded) >= 4:
                     names.setdefault(folded, f"{ENTITY_PREFIX}{key}")
         return names
+
+    @cached_property
+    def spelled(self) -> dict[tuple[str, ...], str]:
+        """Every form's folded words (split at spaces and hyphens: Pak Hon-yong → pak hon yong) → entity token,
+        for forms that belong to one entry only."""
+        names: dict[tuple[str, ...], set[str]] = {}
+        for key, forms in self._entries:
+            for form in forms:
+                words = tuple(fold_word(w)[0] for w in re.split(r"[\s\-]+", form.strip()) if w)
+                if all(words):
+                    names.setdefault(words, set()).add(f"{ENTITY_PREFIX}{key}")
+        return {words: next(iter(tokens)) for words, tokens in names.items() if len(tokens) == 1}
+
+    def romanized(self, word: str) -> str | None:
+        """The entity a Hangul name nobody listed stands for, when one of its romanizations is a form of exactly
+        one entry (박헌영 → Pak Hon-yong or Pak Heonyeong → ent:pak-hon-yong)."""
+        found = set()
+        for form in _korean_forms(word):
+            for words in islice(product(*form), MAX_ROMANIZATIONS):
+                token = self.spelled.get(words)
+                if token:
+                    found.add(token)
+        return found.pop() if len(found) == 1 else None
 
     @cached_property
     def canonical(self) -> dict[str, str]:
@@ -179,7 +208,8 @@ class _Compiler:
         members, i = [], 0
         while i < len(units):
             unit = units[i]
-            entity = unit.get("entity") or self.joined_name(units[i:i + 2])
+            entity = (self.romanized_name(unit) or unit.get("entity") or self.joined_name(units[i:i + 2])
+                      or self.cyrillic_name(units[i:i + MAX_NAME_WORDS]))
             if entity is not None:
                 token, width = entity
                 span = units[i:i + width]
@@ -209,6 +239,33 @@ class _Compiler:
         token = self.names.one_word.get(pair[0]["alternatives"][0][1] + pair[1]["alternatives"][0][1])
         return (token, 2) if token else None
 
+    def cyrillic_name(self, run: list[dict]) -> tuple[str, int] | None:
+        """A name typed in Cyrillic that the authority lists in Latin letters only, in any grammatical case: each
+        word's transliteration, also from its nominative (Инстанции → Instantsiya, Чан Фу → Chan Fu); the longest
+        run of words that is one entry's form wins."""
+        spellings = []
+        for unit in run:
+            kind, word = unit["alternatives"][0]
+            if kind != "word" or script_of(word) != "cyrillic" or "entity" in unit:
+                break
+            spellings.append(_latin_spellings(word))
+        for width in range(len(spellings), 0, -1):
+            for words in islice(product(*spellings[:width]), MAX_ROMANIZATIONS):
+                token = self.names.spelled.get(words)
+                if token:
+                    return token, width
+        return None
+
+    def romanized_name(self, unit: dict) -> tuple[str, int] | None:
+        """A Hangul name the authority lacks whose romanization it has: that entity, width 1. The authority
+        comes first: only a word that is not itself a listed form is romanized, and a listed name found in it by
+        dropping a particle (김일 in 김일성, when 김일성 is not listed) gives way to the whole word's romanization."""
+        kind, word = unit["alternatives"][0]
+        if kind != "word" or script_of(word) != "hangul" or (word,) in self.names.spelled:
+            return None
+        token = self.names.romanized(word)
+        return (token, 1) if token else None
+
     def entity(self, token: str, node: QueryNode, spelling: list[str] = ()) -> wq.Query:
         """A name as its entity: every spelling in the text, and the documents it sent, received or lists; the
         spelling typed (its words in sequence) adds a little, so that an exact spelling ranks first."""
@@ -225,17 +282,21 @@ class _Compiler:
 
     def transliterations(self, unit: dict, node: QueryNode) -> list[wq.Query]:
         """The net below the authority, for names nobody listed: a Han name also in pinyin as English texts
-        spell it (柴成文 → Chai Chengwen), a Cyrillic word in any grammatical case also in Latin letters
+        spell it (柴成文 → Chai Chengwen), a Hangul name in the Korean romanizations (박헌영 → Pak Hon-yong, Pak
+        Heonyeong; 김일성은 → Kim Il Sung), a Cyrillic word in any grammatical case also in Latin letters
         (Петрову → petrov)."""
         kind, word = unit["alternatives"][0]
         boost = BOOSTS["translit"]
         script = script_of(word)
-        if kind != "word" or script not in ("han", "cyrillic"):
+        if kind != "word" or script not in ("han", "hangul", "cyrillic"):
             return []
         if script == "han":
             return [wq.Term(f, form[0], boost=boost) if len(form) == 1 else
                     wq.Sequence([wq.Term(f, syllable) for syllable in form], boost=boost)
                     for f in self.fields(node) for form in pinyin_name_forms(word)]
+        if script == "hangul":
+            return [wq.Sequence([_any_of(f, spellings) for spellings in form], boost=boost)
+                    for f in self.fields(node) for form in _korean_forms(word)]
         known = {text for _, text in unit["alternatives"]}
         latin = {form for base in name_bases(word, script)[1:] for form in transliterate_cyrillic(base)} - known
         return [wq.Term(f, form, boost=BOOSTS["stem"]) for f in self.fields(node) for form in sorted(latin)]
@@ -319,6 +380,26 @@ class _Compiler:
             self.notices.append(f"No document has {FACET_BY_FIELD[node.field].name} '{node.text}'.")
             value = node.text
         return wq.Term(node.field, value)
+
+
+def _korean_forms(word: str) -> tuple:
+    """Romanized forms of a Hangul name, also without a particle the query may carry (김일성은, 박헌영의)."""
+    bare = [word[:-len(p)] for p in KOREAN_PARTICLES if word.endswith(p) and is_hangul_name(word[:-len(p)])]
+    return tuple(form for name in [word, *bare[:1]] for form in korean_name_forms(name))
+
+
+def _latin_spellings(word: str) -> tuple[str, ...]:
+    """Latin letters for a Cyrillic word in any case: its own transliteration and those of its nominatives
+    (the stem left by a case ending, bare or with -а/-я/-ий/-ь: Инстанции → instantsiya, Петрову → petrov)."""
+    forms = [word]
+    for base in name_bases(word, "cyrillic")[1:]:
+        forms += [base + ending for ending in NOMINATIVE_ENDINGS]
+    return tuple(dict.fromkeys(latin for form in forms for latin in transliterate_cyrillic(form)))
+
+
+def _any_of(fieldname: str, spellings: tuple[str, ...]) -> wq.Query:
+    terms = [wq.Term(fieldname, spelling) for spelling in spellings]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
 def _combine(positive: list) -> wq.Query | None:
