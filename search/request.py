@@ -135,24 +135,26 @@ class SearchRequest:
 
     def with_filter(self, facet: str, value: str) -> "SearchRequest":
         """This search with one more facet value selected, back on page 1."""
-        current = self.values(facet)
+        current, value = self.values(facet), as_selected(value)
         if value in current:
             return replace(self, page=1, notices=())
         return self._with_values(facet, current + (value,))
 
     def without_filter(self, facet: str, value: str | None = None) -> "SearchRequest":
-        """This search with one value (or, without `value`, the whole facet) removed, back on page 1."""
+        """This search with one value as the URL writes it (or, without `value`, the whole facet) removed, back
+        on page 1."""
         kept = () if value is None else tuple(v for v in self.values(facet) if v != value)
         return self._with_values(facet, kept)
 
     def excluding(self, facet: str, value: str) -> "SearchRequest":
         """This search leaving out one facet value (`type=-telegram`); selecting it is undone, on page 1."""
-        kept = tuple(v for v in self.values(facet) if v != value)
-        return self._with_values(facet, kept + (EXCLUDE + value,))
+        kept = tuple(v for v in self.values(facet) if v != as_selected(value))
+        return self._with_values(facet, kept + (as_excluded(value),))
 
     def toggle_filter(self, facet: str, value: str) -> "SearchRequest":
-        if value in self.values(facet):
-            return self.without_filter(facet, value)
+        """Select a facet value, or undo selecting it."""
+        if as_selected(value) in self.values(facet):
+            return self.without_filter(facet, as_selected(value))
         return self.with_filter(facet, value)
 
     def with_page(self, page: int) -> "SearchRequest":
@@ -192,7 +194,7 @@ class SearchRequest:
         parts = [f"matching {self.q}" if quoted else f'matching "{self.q}"'] if self.q else []
         for name, values in self.filters:
             phrase = FACET_BY_NAME[name].phrase
-            chosen = [v for v in values if not is_excluded(v)]
+            chosen = [plain_value(v) for v in values if not is_excluded(v)]
             left_out = [plain_value(v) for v in values if is_excluded(v)]
             if chosen:
                 parts.append(phrase.format(" or ".join(_value_words(label, name, v) for v in chosen)))
@@ -211,6 +213,7 @@ class SearchRequest:
 
 NONE = "__none__"  # the value of documents that have none: `sender=__none__` selects them
 EXCLUDE = "-"  # a value written `-telegram` (`type=-telegram`) leaves those documents out
+ESCAPE = "\\"  # a value that itself starts with '-' (or '\\') is written after one: `sender=\\-2+3` selects "-2+3"
 
 
 def is_excluded(value: str) -> bool:
@@ -218,8 +221,20 @@ def is_excluded(value: str) -> bool:
 
 
 def plain_value(value: str) -> str:
-    """The facet value without its exclusion mark: '-telegram' → 'telegram'."""
-    return value[1:] if is_excluded(value) else value
+    """The facet value a URL value names, without its exclusion mark or escape: '-telegram' → 'telegram',
+    '\\-2+3' → '-2+3'."""
+    value = value[1:] if is_excluded(value) else value
+    return value[1:] if value.startswith(ESCAPE) and len(value) > 1 else value
+
+
+def as_selected(value: str) -> str:
+    """How a facet value is written in the URL to select it: as it is, unless it would read as an exclusion."""
+    return ESCAPE + value if value.startswith((EXCLUDE, ESCAPE)) and len(value) > 1 else value
+
+
+def as_excluded(value: str) -> str:
+    """How a facet value is written in the URL to leave it out: '-telegram'."""
+    return EXCLUDE + as_selected(value)
 
 
 def _getlist(args: Any, name: str) -> list[str]:

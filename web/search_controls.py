@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.errors import BadRequest
-from search.request import MAX_PAGE, NONE, SearchRequest, clean_text, is_excluded, plain_value
+from search.request import MAX_PAGE, NONE, SearchRequest, clean_text, as_excluded, is_excluded, plain_value
 from search.result import doc_url
 
 from web.templating import language_name
@@ -57,7 +57,7 @@ def _toggle(req: SearchRequest, name: str, entry: dict) -> SearchRequest:
     """Selecting a value (or undoing its exclusion): the link on the value itself."""
     value = str(entry["value"])
     if entry.get("excluded"):
-        return req.without_filter(name, "-" + value)
+        return req.without_filter(name, as_excluded(value))
     return req.toggle_filter(name, value)
 
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from index.facets import FACET_BY_NAME
 from search.errors import BadRequest, NotFound
-from search.request import SearchRequest
+from search.request import SearchRequest, is_excluded, plain_value
 
 from web import exports, feeds, manifests, search_controls, served_generation
 from web.public_url import absolute_url
@@ -114,8 +114,9 @@ def relaxations(req: SearchRequest, labels: dict) -> list[dict]:
     options = []
     for name, values in req.filters:
         for value in values:
-            options.append((f"{FACET_BY_NAME[name].title}: {labels.get((name, value), value)}",
-                            req.without_filter(name, value)))
+            plain = plain_value(value)
+            label = ("not " if is_excluded(value) else "") + labels.get((name, plain), plain)
+            options.append((f"{FACET_BY_NAME[name].title}: {label}", req.without_filter(name, value)))
     if req.date_from or req.date_to:
         options.append(("the dates", req.with_dates("", "")))
     found = []

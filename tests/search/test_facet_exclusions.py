@@ -43,3 +43,33 @@ def test_unknown_or_a_value(bundled_searcher, indexed_corpus):
     result = search(bundled_searcher, sender=["__none__", "Mao Zedong"])
     assert result.total_documents == sum(1 for d in indexed_corpus.documents
                                          if not d.senders or "Mao Zedong" in d.senders)
+
+
+@pytest.mark.parametrize("q", ["", "armistice", "-type:telegram"])
+@pytest.mark.parametrize("facet", ["type", "sender", "classification"])
+def test_a_value_and_its_exclusion_add_up_to_the_total_and_agree_with_the_facet(bundled_searcher, q, facet):
+    """Every value the facet lists (the unknown bucket too, and the hostile sender '-2+3', which starts like an
+    exclusion) selects as many documents as its count, and selecting plus excluding it gives the total."""
+    base = bundled_searcher.search(SearchRequest(q=q), facet_limit=None)
+    request = SearchRequest(q=q)
+    for entry in base.facets[facet]:
+        chosen = bundled_searcher.search(request.with_filter(facet, entry["value"]), facet_limit=None)
+        left_out = bundled_searcher.search(request.excluding(facet, entry["value"]), facet_limit=None)
+        assert chosen.total_documents == entry["count"], entry
+        if facet != "sender":  # several senders per document: a document may be both chosen and left out
+            assert chosen.total_documents + left_out.total_documents == base.total_documents, entry
+
+
+def test_a_value_that_starts_with_a_minus_is_selected_not_excluded(bundled_searcher):
+    request = SearchRequest().with_filter("sender", "-2+3")
+    assert request.to_query_string() == "sender=%5C-2%2B3"
+    assert SearchRequest.from_args(parse_qs(request.to_query_string())) == request
+    assert request.describe() == "sent by -2+3"
+    result = bundled_searcher.search(request)
+    assert [hit.senders for hit in result.hits] == [("-2+3",)]
+    assert next(v for v in result.facets["sender"] if v["value"] == "-2+3")["selected"]
+    left_out = SearchRequest().excluding("sender", "-2+3")
+    assert left_out.values("sender") == ("-\\-2+3",) and left_out.describe() == "not sent by -2+3"
+    assert bundled_searcher.search(left_out).total_documents == bundled_searcher.search(
+        SearchRequest()).total_documents - 1
+    assert SearchRequest().toggle_filter("sender", "-2+3").toggle_filter("sender", "-2+3") == SearchRequest()
