@@ -10,8 +10,9 @@ MAX_NAME_WORDS = 4  # trailing words of the query tried as the start of one name
 
 
 def name_suggestions(authority: Authority, text: str, limit: int = MAX_SUGGESTIONS) -> dict:
-    """{"names": [{key, name, kind, description}], "replaces": the trailing words they complete} for what is
-    typed in the search box; the longest run of trailing words that starts some name wins."""
+    """{"names": [{key, name, kind, description, matched}], "replaces": the trailing words they complete} for
+    what is typed in the search box (`matched` is the spelling that the typed words start, "Mao Tse-tung"); the
+    longest run of trailing words that starts some name wins."""
     words = text[:MAX_PREFIX].split()
     for count in range(min(MAX_NAME_WORDS, len(words)), 0, -1):
         typed = " ".join(words[-count:])
@@ -28,15 +29,17 @@ def suggest(authority: Authority, prefix: str, limit: int = MAX_SUGGESTIONS) -> 
         return []
     ranked = []
     for entry in authority.entries:
-        rank = _rank(entry, wanted)
-        if rank is not None:
-            ranked.append((rank, entry.canonical.casefold(), entry))
+        found = _rank(entry, wanted)
+        if found is not None:
+            ranked.append((found[0], entry.canonical.casefold(), found[1], entry))
     ranked.sort(key=lambda item: item[:2])
-    return [{"key": e.key, "name": e.canonical, "kind": e.kind, "description": e.description}
-            for _, _, e in ranked[:limit]]
+    return [{"key": e.key, "name": e.canonical, "kind": e.kind, "description": e.description, "matched": form}
+            for _, _, form, e in ranked[:limit]]
 
 
-def _rank(entry, wanted: str) -> int | None:
+def _rank(entry, wanted: str) -> tuple[int, str] | None:
+    """(rank, the form that starts with what was typed): the canonical name first, then whole forms, then a
+    word inside a form."""
     best = None
     for position, form in enumerate(entry.forms):
         folded = fold(form)
@@ -46,5 +49,6 @@ def _rank(entry, wanted: str) -> int | None:
             score = 2 if position == 0 else 3
         else:
             continue
-        best = score if best is None else min(best, score)
+        if best is None or score < best[0]:
+            best = (score, form)
     return best

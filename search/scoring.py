@@ -58,12 +58,19 @@ class Scorer:
         self.snapshot, self.postings, self.size = snapshot, snapshot.postings, snapshot.size
         self.reader = snapshot.reader
         self.doc_count = self.reader.doc_count_all()
+        self._done: dict = {}  # query part → (mask, score), read only: callers copy before changing
 
     def run(self, q) -> tuple[np.ndarray, np.ndarray]:
         method = self.METHODS.get(type(q))  # exact class: a subclass may match or score differently
         if method is None:
             raise Unsupported(type(q).__name__)
-        return getattr(self, method)(q)
+        if type(q) in (wq.Term, wq.Every, type(wq.NullQuery)):
+            return getattr(self, method)(q)
+        # Soft-AND holds each part twice (every part, or any part): a part is evaluated once per search.
+        found = self._done.get(q)
+        if found is None:
+            found = self._done[q] = getattr(self, method)(q)
+        return found
 
     def _empty(self):
         return np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=np.float64)
@@ -166,7 +173,8 @@ class Scorer:
             return self._near(q, steps)
         mask, score = self._empty()
         rarest = min(range(len(steps)), key=lambda i: sum(len(k) for k in steps[i]))
-        starts = np.unique(np.concatenate(steps[rarest])) - rarest
+        keys = steps[rarest]  # each term's keys are sorted and distinct: only alternatives need merging
+        starts = (keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))) - rarest
         for offset, alternatives in enumerate(steps):
             if offset == rarest or len(starts) == 0:
                 continue
@@ -187,7 +195,7 @@ class Scorer:
         """Two words in order, the second 1 to `slop` positions after the first (Whoosh's SpanNear2 with
         mindist 1): the proximity bonus of long queries."""
         mask, score = self._empty()
-        firsts, seconds = (np.unique(np.concatenate(keys)) for keys in steps)
+        firsts, seconds = (keys[0] if len(keys) == 1 else np.sort(np.concatenate(keys)) for keys in steps)
         if len(firsts) == 0 or len(seconds) == 0:
             return mask, score
         at = np.searchsorted(seconds, firsts + 1)

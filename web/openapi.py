@@ -103,7 +103,8 @@ FACET_VALUES = {"type": "object", "required": ["facet", "values"], "properties":
 
 NAME = {"type": "object", "properties": {
     "key": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
-    "description": {"type": "string"}}}
+    "description": {"type": "string"},
+    "matched": {"type": "string", "description": "The spelling the typed words start (\"Mao Tse-tung\" for \"Mao Tse\")"}}}
 
 HEALTH = {"type": "object", "required": ["status"], "properties": {
     "status": {"type": "string", "enum": ["ok", "unavailable"]}, "documents": {"type": "integer"},

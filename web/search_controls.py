@@ -7,7 +7,8 @@ from urllib.parse import quote, urlencode
 from index.facets import FACET_BY_NAME, FACETS
 from search.dates import bound_label
 from search.errors import BadRequest
-from search.request import MAX_PAGE, NONE, SearchRequest, clean_text, as_excluded, is_excluded, plain_value
+from search.request import (MAX_PAGE, NONE, SearchRequest, as_excluded, as_selected, clean_text, is_excluded,
+                            plain_value)
 from search.result import doc_url
 
 from web.templating import language_name
@@ -37,7 +38,8 @@ def facet_groups(req: SearchRequest, facets: dict, visible: int) -> list[dict]:
     for spec in FACETS:
         name = spec.name
         values = [dict(v, toggle_url=_toggle(req, name, v).url(),
-                       exclude_url=None if v.get("excluded") else req.excluding(name, str(v["value"])).url())
+                       exclude_url=None if v.get("excluded") else req.excluding(name, str(v["value"])).url(),
+                       url_value=as_selected(str(v["value"])), excluded_value=as_excluded(str(v["value"])))
                   for v in facets.get(name, ())]
         if not values:
             continue

@@ -8,6 +8,12 @@
 
   var RESTORE_KEY = "kwarchive.after-filter";
 
+  // A facet value as the URL selects it: one that starts with "-" (or a backslash) is escaped with a backslash, or it
+  // would read as an exclusion (search/request.py, as_selected).
+  function urlValue(value) {
+    return value.length > 1 && /^[-\\]/.test(value) ? "\\" + value : value;
+  }
+
   function submitSearch(form) {
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
@@ -150,13 +156,13 @@
           var li = document.createElement("li"), label = document.createElement("label");
           var box = document.createElement("input"), text = document.createElement("span"), count = document.createElement("span");
           li.className = "facet__value";
-          box.type = "checkbox"; box.name = name; box.value = v.value; box.checked = !!v.selected;
+          box.type = "checkbox"; box.name = name; box.value = urlValue(v.value); box.checked = !!v.selected;
           box.setAttribute("form", "search");
           text.className = "facet__label"; text.textContent = v.label || v.value;
           count.className = "facet__count"; count.textContent = Number(v.count).toLocaleString("en");
           label.append(box, text, " ", count); li.appendChild(label); found.appendChild(li);
           if (top) top.querySelectorAll('input[type="checkbox"]').forEach(function (twin) {
-            if (twin.value === v.value) twin.disabled = true;
+            if (twin.value === box.value) twin.disabled = true;
           });
         });
         found.hidden = false;
@@ -204,7 +210,9 @@
           body.names.forEach(function (entry) {
             var option = document.createElement("option");
             option.value = (head ? head + " " : "") + entry.name;
-            option.label = entry.kind;
+            // Browsers list only the options whose value or label contains what was typed: the label holds the
+            // typed words completed in the spelling they started ("Mao Tse" → "Mao Tse-tung"), then the kind.
+            option.label = (head ? head + " " : "") + entry.matched + " · " + entry.kind;
             list.appendChild(option);
           });
         }).catch(function () {});
