@@ -342,3 +342,53 @@ def test_the_year_facet_is_in_year_order(page):
     page.goto("/search")
     years = page.locator('fieldset[data-facet="year"] input[name="year"]').evaluate_all("els => els.map(e => e.value)")
     assert len(years) >= 5 and years == sorted(years)
+
+
+# ---- exclusions, corrections and names (issue 12) on the same page -------------------------------------------------
+
+def heading_count(page) -> int:
+    return int(re.match(r"([\d,]+) documents?", page.locator("#results-heading").inner_text()).group(1)
+               .replace(",", ""))
+
+
+def test_excluding_a_facet_value_shows_a_chip_and_keeps_its_count(page):
+    page.goto("/search?q=armistice")
+    everything = heading_count(page)
+    telegram = page.locator('fieldset[data-facet="type"] .facet__value', has=page.locator("text=telegram")).first
+    telegrams = int(telegram.locator(".facet__count").inner_text())
+    page.get_by_role("link", name="Exclude telegram").click()
+    expect(page).to_have_url(re.compile(r"type=-telegram"))
+    assert heading_count(page) == everything - telegrams
+    expect(page.locator(".chip", has_text="Type: not telegram")).to_be_visible()
+    excluded = page.locator(".facet__value--excluded")
+    expect(excluded.locator("s.facet__label")).to_have_text("telegram")
+    expect(excluded.locator(".facet__count")).to_have_text(str(telegrams))  # disjunctive: what leaving it out left
+    expect(page.locator(".results__description")).to_contain_text("not of type telegram")
+    page.locator(".chip", has_text="Type: not telegram").click()
+    assert "type" not in params(page.url) and heading_count(page) == everything
+
+
+def test_a_corrected_search_says_so_and_searches_as_typed_on_request(page):
+    page.goto("/search?q=armstice+talks+Kaesung")
+    expect(page.locator(".correction")).to_contain_text("Showing results for armistice talks Kaesong")
+    corrected = heading_count(page)
+    page.locator("a.search-instead").click()
+    expect(page.locator(".as-typed")).to_contain_text("Searched exactly as typed")
+    assert params(page.url)["typos"] == ["off"] and heading_count(page) < corrected
+    page.get_by_role("link", name="Forgive typos").click()
+    assert "typos" not in params(page.url) and heading_count(page) == corrected
+
+
+def test_a_chosen_name_suggestion_searches_that_person(page):
+    page.goto("/search")
+    page.locator("#q").press_sequentially("armistice Mao Tse", delay=30)
+    option = page.locator("#name-suggestions option").first
+    option.wait_for(state="attached")
+    assert option.get_attribute("value") == "armistice Mao Zedong"  # the typed words replaced, never quoted
+    assert option.get_attribute("label").startswith("armistice Mao Tse")  # so the browser keeps listing it
+    page.locator("#q").fill(option.get_attribute("value"))
+    page.locator("#q").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=armistice\+Mao\+Zedong"))
+    chosen = heading_count(page)
+    page.goto("/search?q=armistice+毛泽东")
+    assert heading_count(page) == chosen > 0
