@@ -93,6 +93,8 @@ def markdown(results: dict) -> str:
         "",
         _build_table(results["sizes"]),
         "",
+        _dask_table(results["sizes"]),
+        "",
         "## Loading the corpus",
         "",
         _load_table(results["sizes"]),
@@ -249,6 +251,23 @@ def _build_table(runs: list[dict]) -> str:
                 f"| {_cell(stage.get('wall_s'), 1)} | {_cell(stage['incremental_s'], 3)} "
                 f"| {_cell(stage['index_mb'], 1)} | {_cell(stage['peak_rss_mb'])} "
                 f"| {_cell(stage.get('tree_peak_pss_mb'))} |")
+    return "\n".join(rows)
+
+
+def _dask_table(runs: list[dict]) -> str:
+    """`kwarchive reindex` on a local Dask cluster of 1 and of 2 workers (bench/dask_scaling.py)."""
+    rows = ["| documents | 1 Dask worker (s) | 2 Dask workers (s) | scaling (target ≥ 1.7×) | docs/s | "
+            "peak RSS, all processes (MB; 1 / 2 workers) |", "|---:|---:|---:|---:|---:|---:|"]
+    for run in runs:
+        stage = run.get("dask_scaling")
+        if stage is None:
+            continue
+        if "not_measured" in stage:
+            rows.append(f"| {run['documents']:,} | {_reason(stage)} | | | | |")
+            continue
+        peak = stage["peak_tree_mb"]
+        rows.append(f"| {run['documents']:,} | {stage['workers_1_s']} | {stage['workers_2_s']} | "
+                    f"{stage['scaling']}× | {stage['docs_per_s_2_workers']} | {peak['1']} / {peak['2']} |")
     return "\n".join(rows)
 
 

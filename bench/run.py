@@ -28,6 +28,7 @@ from bench.stage import REPO
 SCRATCH = REPO / "bench" / "scratch"
 RESULTS = REPO / "bench" / "results"
 FULL_SIZES = (1_000, 10_000, 100_000)
+DASK_FROM = 10_000  # documents: 1 vs 2 Dask workers from this size (below it, cluster start-up dominates)
 QUICK_SIZES = (1_000, 10_000)
 LARGE = 100_000
 HTTP_WORKERS = 2  # up to LARGE, as earlier runs measured; above it, as web/gunicorn_conf.py configures
@@ -102,6 +103,11 @@ def bench_size(n: int, seed: int, settings: Settings) -> dict:
     outcome["tantivy_build"] = run("tv-reindex", tv_path, docs=docs_path)
     outcome["fts5_search"] = _after(outcome["fts5_build"], lambda: run("fts-search", fts_path))
     outcome["tantivy_search"] = _after(outcome["tantivy_build"], lambda: run("tv-search", tv_path))
+    if DASK_FROM <= n <= LARGE:
+        _say("   dask-scaling …")
+        outcome["dask_scaling"] = _run_stage([sys.executable, "-m", "bench.dask_scaling", str(corpus_root),
+                                              str(folder / "dask")], folder / "dask-scaling.log",
+                                             4 * settings.stage_timeout_s)
     outcome["kwarchive_search"] = _after(outcome["kwarchive_build"], lambda: run("kw-search", kw_root))
     outcome["profile"] = _after(outcome["kwarchive_search"], lambda: run(
         "kw-profile", kw_root, query_class=slowest_class(outcome["kwarchive_search"])))

@@ -29,6 +29,14 @@ def enrich_document(document: Document, authority: Authority) -> Document:
     )
 
 
+def with_parties(document: Document, authority: Authority) -> Document:
+    """Only canonical `senders`, `recipients` and `via`: what version linking compares, without the cost of
+    finding every name mentioned in the text."""
+    return replace(document, senders=_names(_parties(document.senders_raw, authority)),
+                   recipients=_names(_parties(document.recipients_raw, authority)),
+                   via=_names(_parties(document.via_raw, authority)))
+
+
 def _parties(raw_names: tuple[str, ...], authority: Authority) -> list[AuthorityEntry]:
     """Entries named by the raw strings, in the order written; one raw string may name several parties."""
     entries: list[AuthorityEntry] = []

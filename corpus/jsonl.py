@@ -28,42 +28,55 @@ class Problem:
 
 def read_documents(path: Path, manifest: Manifest) -> tuple[list[Document], list[Problem]]:
     """Every good record of the file, and a Problem for each bad one."""
-    documents: list[Document] = []
     problems: list[Problem] = []
-    first_line: dict[str, int] = {}  # number → the line that used it first
-    for line_no, line in _lines(path, problems):
-        record, errors = _check_record(line, manifest)
-        if record is not None and record.number in first_line:
-            errors = [("number", f"{record.number} is already used on line {first_line[record.number]}; "
-                                 "this record is skipped")]
-        problems.extend(Problem(str(path), line_no, name, msg, f"line {line_no}") for name, msg in errors)
-        if record is not None and not errors:
-            first_line[record.number] = line_no
-            documents.append(record)
+    documents = [doc for _line, doc in iter_documents(path, manifest, problems)]
     return documents, problems
 
 
-def _lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, str]]:
-    """Non-blank lines, decoded one at a time, so that undecodable bytes cost only the line they are on.
+def iter_documents(path: Path, manifest: Manifest, problems: list[Problem], start: int = 0, stop: int = -1,
+                   first_line: int = 1) -> Iterator[tuple[int, Document]]:
+    """The good records of the lines between byte offsets `start` and `stop` (-1: the end), one at a time with
+    their line number (the first is `first_line`); a Problem in `problems` for each bad one."""
+    first_use: dict[str, int] = {}  # number → the line that used it first
+    for line_no, line in _lines(path, problems, start, stop, first_line):
+        record, errors = _check_record(line, manifest)
+        if record is not None and record.number in first_use:
+            errors = [("number", f"{record.number} is already used on line {first_use[record.number]}; "
+                                 "this record is skipped")]
+        problems.extend(Problem(str(path), line_no, name, msg, f"line {line_no}") for name, msg in errors)
+        if record is not None and not errors:
+            first_use[record.number] = line_no
+            yield line_no, record
+
+
+def _lines(path: Path, problems: list[Problem], start: int, stop: int, first_line: int) -> Iterator[tuple[int, str]]:
+    """Non-blank lines, read and decoded one at a time, so that undecodable bytes cost only the line they are on
+    and a large file is never held whole.
 
     Split on newline bytes only: `str.splitlines` would also split inside a record at U+2028 and friends.
     """
     try:
-        data = path.read_bytes()
+        source = open(path, "rb")
     except OSError as exc:
         problems.append(Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}", "collection"))
         return
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for line_no, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(str(path), line_no, "", (
-                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"), f"line {line_no}"))
-            continue
-        if line.strip():
-            yield line_no, line
+    with source:
+        source.seek(start)
+        position = start
+        for line_no, raw in enumerate(source, start=first_line):
+            if 0 <= stop <= position:
+                break
+            position += len(raw)
+            if position == len(raw) and raw.startswith(b"\xef\xbb\xbf"):  # a BOM, on the file's first line
+                raw = raw[3:]
+            try:
+                line = raw.rstrip(b"\n").decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(str(path), line_no, "", (
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"), f"line {line_no}"))
+                continue
+            if line.strip():
+                yield line_no, line
 
 
 def _check_record(line: str, manifest: Manifest) -> tuple[Document | None, list[tuple[str, str]]]:

@@ -1,5 +1,11 @@
 """Full and incremental builds: each writes a new generation beside the live one and switches atomically.
 
+A full build is a set of shard tasks (`corpus/shards.py`): each reads its shard's records, analyses them and
+writes one Whoosh segment into the new generation's directory, returning only the segment's description and
+its columns. The tasks run where `index/cluster.py` says (this process, a local Dask cluster, a remote one);
+this process only links versions (from the shards' compact profiles), commits the segments in one TOC, writes
+the columns and checksums and switches the generation, so no process holds the whole corpus.
+
 A build that dies (exception, kill -9, full disk) leaves only an unreferenced `gen-N.tmp`, which the next
 build removes; the live generation is never written to. An incremental build hard-links the live generation's
 files (Whoosh never rewrites a segment file in place), then adds, updates and deletes only the documents whose
@@ -7,34 +13,34 @@ content hash changed.
 """
 from __future__ import annotations
 
-import multiprocessing
+import ctypes
+import ctypes.util
 import os
-import queue
 import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
-from corpus.loader import record_hash
+from corpus.loader import corpus_hash, record_hash
+from corpus.shards import CorpusScan, ShardPlan, join_scans, scan_shard
 from index.analysis import analysis_fingerprint
-from index.columns import TABLES, ARRAYS, compute_columns, load_columns, save_columns, segment_starts
+from index.cluster import InProcess
+from index.columns import (TABLES, ARRAYS, ColumnPart, PartBuilder, compute_columns, join_parts, load_columns,
+                           save_columns, segment_starts)
 from index import integrity
 from index.errors import IndexUnavailable
 from index.generations import (META, Generation, build_lock, check_files, directory_size, live_generation,
                                next_generation, publish, remove_stale)
-from index.workers import die_with_parent
 from index.storage import open_whoosh
 from index.schema import document_fields, make_schema
 from index.whoosh_private import FastSegmentWriter
 
 Progress = Callable[[int, int], None]
-LIMIT_MB = 256
-PARALLEL_FROM = 5000  # documents
-PROGRESS_EVERY = 50  # documents a worker indexes between progress reports
+LIMIT_MB = 256  # a segment writer's posting pool before it spills a run to disk
 
 
 @dataclass(frozen=True)
@@ -49,25 +55,62 @@ class BuildSummary:
     deleted: int = 0
 
 
-def build_full(corpus, root: Path | str, progress: Progress | None = None, *, procs: int | None = None) -> BuildSummary:
-    """Index every document of `corpus` into a new generation and make it live.
+@dataclass(frozen=True)
+class Listed:
+    """Documents already in memory (a `Corpus`, a test's fixture), as one shard task's source."""
 
-    `procs` analyses in that many worker processes (one segment each, not merged); by default every core when
-    the corpus is large enough for the workers' start-up to pay off.
-    """
+    records: tuple
+
+    def documents(self) -> Iterator:
+        return iter(self.records)
+
+
+@dataclass(frozen=True)
+class ShardSegment:
+    """What a shard task hands back: its segment (None when it had no records) and that segment's columns."""
+
+    segment: object
+    columns: ColumnPart
+
+
+def build_full(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
+    """Index every document of an in-memory `corpus` into a new generation, in this process, and make it live."""
     root = Path(root)
-    if procs is None:
-        procs = _default_procs(corpus)
     with build_lock(root):
         remove_stale(root)
-        return _full(corpus, root, progress, procs)
+        return _full_in_memory(corpus, root, progress)
 
 
-def build_incremental(corpus, root: Path | str, progress: Progress | None = None, *,
-                      procs: int | None = None) -> BuildSummary:
+def _full_in_memory(corpus, root: Path, progress: Progress | None) -> BuildSummary:
+    return _full(root, corpus.authority, [Listed(tuple(corpus.documents))], InProcess(), progress,
+                 len(corpus.documents), corpus.corpus_hash())
+
+
+def build_streaming(plan: ShardPlan, root: Path | str, progress: Progress | None = None, *, runner=None,
+                    check: Callable[[CorpusScan], None] | None = None) -> BuildSummary:
+    """Index the corpus `plan` describes, shard by shard on `runner` (default: this process).
+
+    Under the build lock: scan every shard (a first pass of tasks), link versions here, let `check` see the
+    scan (problems, counts; it may raise to stop before anything is written), then index the shards.
+    """
+    root, runner = Path(root), runner or InProcess()
+    with build_lock(root):
+        remove_stale(root)
+        scan = scan_corpus(plan, runner)
+        if check:
+            check(scan)
+        return _full(root, plan.authority(), scan.work, runner, progress, scan.documents)
+
+
+def build_incremental(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
     """Re-index only changed, new and removed documents; falls back to a full build when there is no usable
     live generation (missing, damaged, built without checksums), its columns are unreadable or older, or the
-    analysis (the authority's forms) changed."""
+    analysis (the authority's forms) changed.
+
+    It runs in this process on an in-memory corpus: the changed documents are found by comparing every
+    record's hash with the live columns', and what changed is usually a handful of records, too few to pay
+    for shipping them to a cluster.
+    """
     root = Path(root)
     with build_lock(root):
         remove_stale(root)
@@ -77,119 +120,93 @@ def build_incremental(corpus, root: Path | str, progress: Progress | None = None
                 check_files(live)
         except IndexUnavailable:
             live = None
-        full_procs = procs or _default_procs(corpus)
         if (live is None or live.meta.get("analysis") != analysis_fingerprint(corpus.authority)
                 or integrity.FILES not in live.meta):
-            return _full(corpus, root, progress, full_procs)
+            return _full_in_memory(corpus, root, progress)
         try:
             previous = load_columns(live.path)
         except IndexUnavailable:  # unreadable or older columns: nothing to carry over
-            return _full(corpus, root, progress, full_procs)
+            return _full_in_memory(corpus, root, progress)
         return _incremental(corpus, root, live, previous, progress)
 
 
-def _default_procs(corpus) -> int:
-    """Every core when the corpus is large enough for the workers' start-up to pay off."""
-    return (os.cpu_count() or 1) if len(corpus.documents) >= PARALLEL_FROM else 1
+def scan_corpus(plan: ShardPlan, runner) -> CorpusScan:
+    """The first pass: every shard scanned on `runner`, joined here (versions linked from the profiles)."""
+    scan = join_scans(plan, (scan for _n, scan in runner.run(scan_shard, plan.shards, plan.authority_path)))
+    _return_freed_memory()
+    return scan
 
 
-def _full(corpus, root: Path, progress: Progress | None, procs: int) -> BuildSummary:
+def _return_freed_memory() -> None:
+    """Give the memory linking used back to the system before the long second pass: glibc keeps freed blocks
+    of its heap for reuse otherwise (at 100,000 documents that was 0.9 GB held by an idle process)."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
+
+
+def index_shard(source, directory: str, report: Callable[[int], None] | None = None) -> ShardSegment:
+    """A shard task: write `source`'s documents as one new segment of the index in `directory` (which the
+    parent created and commits), and gather that segment's columns; `report(n)` after each document."""
+    index = whoosh_index.open_dir(directory)
+    writer = FastSegmentWriter(index, limitmb=LIMIT_MB, lock=False)
+    columns = PartBuilder()
+    try:
+        for doc in source.documents():
+            content_hash = record_hash(doc)
+            writer.add_document(**document_fields(doc, content_hash))
+            columns.add(doc, content_hash)
+            if report:
+                report(len(columns))
+        if not len(columns):
+            writer.cancel()
+            return ShardSegment(None, columns.part())
+        return ShardSegment(writer.finish_segment(), columns.part())
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _full(root: Path, authority, sources, runner, progress: Progress | None, total: int,
+          known_hash: str | None = None) -> BuildSummary:
     started = time.perf_counter()
-    documents = list(corpus.documents)
     number, tmp = next_generation(root)
     try:
-        index = whoosh_index.create_in(str(tmp), make_schema(corpus.authority))
+        index = whoosh_index.create_in(str(tmp), make_schema(authority))
+        shards: list[ShardSegment | None] = [None] * len(sources)
+        done = [0]
+
+        def report(count: int) -> None:
+            done[0] += count
+            progress(min(done[0], total), total)
+
+        for position, shard in runner.run(index_shard, sources, str(tmp), report=report if progress else None):
+            shards[position] = shard
+        if progress:
+            progress(total, total)
+        segments = [shard.segment for shard in shards if shard.segment is not None]
         writer = FastSegmentWriter(index, limitmb=LIMIT_MB)
-        try:
-            if procs > 1 and len(documents) > 1:
-                segments, hashes = _write_parallel(index, documents, procs, progress)
-            else:
-                hashes = _write_documents(writer, documents, progress)
-                segments = [writer.finish_segment()]
-        except BaseException:
-            writer.cancel()
-            raise
         writer.commit_segments(segments)
-        generation = _seal(corpus, root, number, tmp, index, hashes, "full", started)
+        _remove_unused_segments(tmp, segments)
+        parts = [shard.columns for shard in shards if shard.segment is not None]
+        columns = join_parts(parts)
+        hashes = known_hash or corpus_hash((doc_id, h) for part in parts for doc_id, h in zip(part.ids, part.hashes))
+        generation = _seal(root, number, tmp, index, columns, hashes, authority, "full", started)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return _summary(generation, started, "full", added=len(documents))
+    return _summary(generation, started, "full", added=generation.meta["documents"])
 
 
-def _write_documents(writer, documents, progress: Progress | None) -> dict[str, str]:
-    """Add `documents` to `writer`; the content hash of each by id."""
-    hashes = {}
-    total = len(documents)
-    for done, doc in enumerate(documents, 1):
-        hashes[doc.id] = record_hash(doc)
-        writer.add_document(**document_fields(doc, hashes[doc.id]))
-        if progress:
-            progress(done, total)
-    return hashes
-
-
-def _write_parallel(index, documents, procs: int, progress: Progress | None):
-    """Each forked worker analyses a contiguous share of `documents` into a segment of its own.
-
-    The documents reach the workers by fork, not by pickling, and the field preparation happens in the workers,
-    so the parent only waits; it returns the segments (in document order) for one TOC, and the hashes.
-    """
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    share = -(-len(documents) // procs)
-    workers = [context.Process(target=_segment_worker, args=(index, documents[i * share:(i + 1) * share], i,
-                                                               results, os.getpid()), daemon=True)
-               for i in range(procs) if documents[i * share:(i + 1) * share]]
-    for worker in workers:
-        worker.start()
-    try:
-        return _collect(results, workers, len(documents), progress)
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-            worker.join()
-
-
-def _collect(results, workers, total: int, progress: Progress | None):
-    segments, hashes, done, finished = {}, {}, 0, 0
-    while finished < len(workers):
-        try:
-            kind, slot, payload = results.get(timeout=1.0)
-        except queue.Empty:
-            if any(w.exitcode not in (None, 0) for w in workers):
-                raise RuntimeError("an index worker died") from None
-            continue
-        if kind == "error":
-            raise RuntimeError(f"index worker failed: {payload}")
-        if kind == "progress":
-            done += payload
-            if progress:
-                progress(done, total)
-            continue
-        segments[slot], worker_hashes = payload
-        hashes.update(worker_hashes)
-        finished += 1
-    return [segments[slot] for slot in sorted(segments)], hashes
-
-
-def _segment_worker(index, documents, slot: int, results, parent: int) -> None:
-    die_with_parent(parent)
-    try:
-        writer = FastSegmentWriter(index, limitmb=LIMIT_MB, lock=False)
-        reported = [0]
-
-        def report(done, _total):
-            if done - reported[0] >= PROGRESS_EVERY or done == len(documents):
-                results.put(("progress", slot, done - reported[0]))
-                reported[0] = done
-
-        hashes = _write_documents(writer, documents, report)
-        segment = writer.finish_segment()
-        results.put(("segment", slot, (segment, hashes)))
-    except BaseException as exc:  # reported to the parent, which raises
-        results.put(("error", slot, f"{type(exc).__name__}: {exc}"))
+def _remove_unused_segments(directory: Path, segments) -> None:
+    """Files of segments the TOC does not name: written by a task whose worker died before it returned (the
+    scheduler ran the task again elsewhere)."""
+    names = {segment.segid for segment in segments}
+    for path in directory.iterdir():
+        stem = path.name.split(".", 1)[0]
+        if stem.startswith("MAIN_") and stem.removeprefix("MAIN_") not in names:
+            path.unlink(missing_ok=True)
 
 
 def _incremental(corpus, root: Path, live: Generation, old, progress: Progress | None) -> BuildSummary:
@@ -217,8 +234,10 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
             writer.cancel()
             raise
         writer.commit()
-        generation = _seal(corpus, root, number, tmp, index, hashes, "incremental", started, kept,
-                           checksums=live.meta[integrity.FILES])
+        with index.reader() as reader:
+            columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes, *kept)
+        generation = _seal(root, number, tmp, index, columns, corpus.corpus_hash(), corpus.authority,
+                           "incremental", started, checksums=live.meta[integrity.FILES])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -238,22 +257,21 @@ def _link_index_files(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
-def _seal(corpus, root: Path, number: int, tmp: Path, index, hashes, mode: str, started: float,
-          kept: tuple = (None, None), checksums: dict | None = None) -> Generation:
-    """Write the columns (reusing `kept` = (previous columns, their segment starts)), record every file's
-    checksum (reusing `checksums` for files linked from the verified live generation) and publish."""
+def _seal(root: Path, number: int, tmp: Path, index, columns, hash_of_corpus: str, authority, mode: str,
+          started: float, checksums: dict | None = None) -> Generation:
+    """Write the columns, record every file's checksum (reusing `checksums` for files linked from the verified
+    live generation) and publish."""
     with index.reader() as reader:
         documents = reader.doc_count()
-        columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes, *kept)
     save_columns(columns, tmp)
     meta = {
         "generation": number,
         "documents": documents,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "corpus_hash": corpus.corpus_hash(),
-        "analysis": analysis_fingerprint(corpus.authority),
+        "corpus_hash": hash_of_corpus,
+        "analysis": analysis_fingerprint(authority),
         # What the analyzer's (key, forms) pairs lack, for name suggestions through the Searcher.
-        "names": {entry.key: [entry.kind, entry.description] for entry in corpus.authority.entries},
+        "names": {entry.key: [entry.kind, entry.description] for entry in authority.entries},
         "mode": mode,
         "seconds": round(time.perf_counter() - started, 3),
         integrity.FILES: integrity.record(tmp, checksums),

@@ -12,6 +12,7 @@ import click
 
 from corpus.cli import KwarchiveCommand, KwarchiveGroup, corpus_option
 from corpus.errors import KwarchiveError
+from corpus.shards import RECORDS_PER_SHARD
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX = REPO_ROOT / "var" / "index"
@@ -37,39 +38,67 @@ def _load(corpus_dir):
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index is present and up to date.")
 @click.option("--strict", is_flag=True, help="Fail, indexing nothing, when any record or collection is skipped "
                                              "(for CI).")
-@click.option("--procs", type=click.IntRange(1, 64), default=None,
-              help="Index in this many processes (default: every core from 5,000 documents, else one).")
+@click.option("--workers", type=click.IntRange(0, 256), default=None,
+              help="Worker processes of the local Dask cluster (default: one per core from 5,000 records; "
+                   "0: index in this process).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the shard tasks on this Dask scheduler (tcp://HOST:8786; default "
+                   "KWARCHIVE_DASK_SCHEDULER); its workers must see the corpus and index roots at these paths.")
+@click.option("--shard-size", type=click.IntRange(1), default=None,
+              help=f"Records of a documents.jsonl per shard task, one index segment each (default: at most "
+                   f"{RECORDS_PER_SHARD:,}, at least two shards per worker).")
 @index_option
 @corpus_option
-def reindex(incremental: bool, if_stale: bool, strict: bool, procs: int | None, index_dir: str | None,
-            corpus_dir: str | None) -> None:
+def reindex(incremental: bool, if_stale: bool, strict: bool, workers: int | None, scheduler: str | None,
+            shard_size: int | None, index_dir: str | None, corpus_dir: str | None) -> None:
     """Rebuild the index into a new generation and switch to it atomically."""
-    from index.build import build_full, build_incremental
+    from corpus.shards import plan_shards
+    from index.build import build_incremental, build_streaming
+    from index.cluster import open_runner, shard_size as balanced
     from index.status import index_status, needs_build
 
     root = index_root(index_dir)
-    corpus = _load(corpus_dir)
-    _report_skipped(corpus, strict)
-    if if_stale and not needs_build(index_status(root, corpus)):
-        click.echo(f"index at {root} is up to date")
-        return
+    if incremental or if_stale:  # both compare every record with the live index: the corpus in memory
+        corpus = _load(corpus_dir)
+        _report_skipped(corpus, strict)
+        if if_stale and not needs_build(index_status(root, corpus)):
+            click.echo(f"index at {root} is up to date")
+            return
+        if incremental:
+            with _ProgressReporter() as progress:
+                _echo_summary(_building(root, lambda: build_incremental(corpus, root, progress)))
+            return
+        del corpus
+    plan = plan_shards(corpus_dir, shard_size or RECORDS_PER_SHARD)
+    with open_runner(plan.lines, workers=workers, scheduler=scheduler) as runner, _ProgressReporter() as progress:
+        if shard_size is None and plan.lines:
+            size = balanced(plan.lines, runner.workers, RECORDS_PER_SHARD)
+            plan = plan if size == RECORDS_PER_SHARD else plan_shards(corpus_dir, size)
+        click.echo(f"reindexing {len(plan.shards)} shard{'s' if len(plan.shards) != 1 else ''} {runner.where}: "
+                   "reading them for version links, then indexing", err=True)
+        summary = _building(root, lambda: build_streaming(plan, root, progress, runner=runner,
+                                                          check=lambda scan: _report_skipped(scan, strict)))
+    _echo_summary(summary, runner.where)
+
+
+def _building(root: Path, build):
     try:
-        with _ProgressReporter() as progress:
-            if incremental:
-                summary = build_incremental(corpus, root, progress, procs=procs)
-            else:
-                summary = build_full(corpus, root, progress, procs=procs)
+        return build()
     except OSError as exc:
         raise click.ClickException(_write_failure(exc, root)) from exc
+
+
+def _echo_summary(summary, where: str = "") -> None:
     click.echo(
         f"{summary.mode} reindex: {summary.documents} documents in {summary.seconds:.1f} s, "
         f"{summary.size_bytes / 1e6:.1f} MB, generation {summary.generation}"
         + (f" ({summary.added} added, {summary.updated} updated, {summary.deleted} deleted)"
            if summary.mode == "incremental" else "")
+        + (f" ({where})" if where else "")
     )
 
 
-def _report_skipped(corpus, strict: bool) -> None:
+def _report_skipped(corpus, strict: bool) -> None:  # a Corpus, or a CorpusScan of a streaming build
     """Say what is wrong with the corpus and what was left out, one problem a line; with --strict, stop there."""
     if not corpus.problems:
         return

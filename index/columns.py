@@ -74,12 +74,13 @@ def compute_columns(reader, documents_by_id: dict, hashes: dict[str, str],
             parts.append(_kept_part(previous, start, leaf))
         else:
             parts.append(_fresh_part(leaf, documents_by_id, hashes))
-    return _join(parts)
+    return join_parts(parts)
 
 
 @dataclass(frozen=True)
-class _Part:
-    """Columns of one segment, with facet value ids local to `tables`."""
+class ColumnPart:
+    """Columns of one segment, with facet value ids local to its own value tables (a streaming build's shard
+    task returns one; `join_parts` makes the generation's columns of them)."""
 
     ids: list[str]
     hashes: list[str]
@@ -96,7 +97,7 @@ def segment_starts(index) -> dict[str, int]:
                 if isinstance(leaf, SegmentReader)}  # an index without segments has one EmptyReader
 
 
-def _kept_part(previous: Columns, start: int, leaf) -> _Part:
+def _kept_part(previous: Columns, start: int, leaf) -> ColumnPart:
     count = leaf.doc_count_all()
     stop = start + count
     live = previous.live[start:stop].copy()
@@ -112,39 +113,53 @@ def _kept_part(previous: Columns, start: int, leaf) -> _Part:
         keep = np.repeat(live, np.diff(offsets))
         facets[name] = (facet.values, _offsets(sizes), entries[keep])
     dates = np.where(live, previous.date_start[start:stop], 0), np.where(live, previous.date_end[start:stop], 0)
-    return _Part(ids, hashes, live, dates[0].astype(np.int32), dates[1].astype(np.int32), facets)
+    return ColumnPart(ids, hashes, live, dates[0].astype(np.int32), dates[1].astype(np.int32), facets)
 
 
-def _fresh_part(leaf, documents_by_id: dict, hashes: dict[str, str]) -> _Part:
-    count = leaf.doc_count_all()
+def _fresh_part(leaf, documents_by_id: dict, hashes: dict[str, str]) -> ColumnPart:
     id_column = leaf.column_reader("id")
-    ids, live = [], np.zeros(count, dtype=bool)
-    for docnum in range(count):
-        if leaf.is_deleted(docnum):
-            ids.append("")
-            continue
-        ids.append(_text(id_column[docnum]))
-        live[docnum] = True
-    docs = [documents_by_id.get(doc_id) if doc_id else None for doc_id in ids]
-    if any(live[n] and doc is None for n, doc in enumerate(docs)):
-        raise IndexUnavailable("index holds documents the corpus does not have; rebuild it in full")
-    starts = np.array([date_int(d.date.start) if d else 0 for d in docs], dtype=np.int32)
-    ends = np.array([date_int(d.date.end) if d else 0 for d in docs], dtype=np.int32)
-    facets = {name: _facet_part(read, docs) for name, read in LISTS.items()}
-    return _Part(ids, [hashes.get(doc_id, "") for doc_id in ids], live, starts, ends, facets)
+    part = PartBuilder()
+    for docnum in range(leaf.doc_count_all()):
+        doc_id = "" if leaf.is_deleted(docnum) else _text(id_column[docnum])
+        doc = documents_by_id.get(doc_id) if doc_id else None
+        if doc_id and doc is None:
+            raise IndexUnavailable("index holds documents the corpus does not have; rebuild it in full")
+        part.add(doc, hashes.get(doc_id, ""))
+    return part.part()
 
 
-def _facet_part(read, docs) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-    table: dict[str, int] = {}
-    sizes, value_ids = [], []
-    for doc in docs:
-        values = read(doc) if doc else ()
-        value_ids.extend(table.setdefault(value, len(table)) for value in values)
-        sizes.append(len(values))
-    return tuple(table), _offsets(np.array(sizes, dtype=np.int64)), np.array(value_ids, dtype=np.int32)
+class PartBuilder:
+    """A segment's columns gathered document by document, in docnum order, as the segment is written."""
+
+    def __init__(self):
+        self.ids, self.hashes, self.starts, self.ends = [], [], [], []
+        self.tables = {name: {} for name in LISTS}  # per facet: value → local id
+        self.sizes = {name: [] for name in LISTS}
+        self.value_ids = {name: [] for name in LISTS}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, doc, content_hash: str) -> None:
+        """The next document (None for a deleted one)."""
+        self.ids.append(doc.id if doc else "")
+        self.hashes.append(content_hash if doc else "")
+        self.starts.append(date_int(doc.date.start) if doc else 0)
+        self.ends.append(date_int(doc.date.end) if doc else 0)
+        for name, read in LISTS.items():
+            values = read(doc) if doc else ()
+            table = self.tables[name]
+            self.value_ids[name].extend(table.setdefault(value, len(table)) for value in values)
+            self.sizes[name].append(len(values))
+
+    def part(self) -> ColumnPart:
+        facets = {name: (tuple(self.tables[name]), _offsets(np.array(self.sizes[name], dtype=np.int64)),
+                         np.array(self.value_ids[name], dtype=np.int32)) for name in LISTS}
+        return ColumnPart(list(self.ids), list(self.hashes), np.array([bool(i) for i in self.ids], dtype=bool),
+                          np.array(self.starts, dtype=np.int32), np.array(self.ends, dtype=np.int32), facets)
 
 
-def _join(parts: list[_Part]) -> Columns:
+def join_parts(parts: list[ColumnPart]) -> Columns:
     """One Columns from the segments' parts in docnum order; each facet's value table keeps only used values."""
     ids = tuple(doc_id for part in parts for doc_id in part.ids)
     hashes = tuple(h for part in parts for h in part.hashes)

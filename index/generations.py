@@ -4,7 +4,7 @@
     root/gen-6/         the previous generation, kept so readers that opened it a moment ago keep working
     root/gen-7/         Whoosh files + generation.json + columns.npz/json
     root/gen-8.tmp/     a build in progress (or killed): never referenced, removed by the next build
-    root/.lock          flock held by the running reindex, with its pid (never by its forked workers, so the
+    root/.lock          flock held by the running reindex, with its pid (never by its index workers, so the
                         kernel frees it the moment that reindex dies, however it dies)
 """
 from __future__ import annotations

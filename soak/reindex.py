@@ -18,10 +18,11 @@ _GENERATION = re.compile(r"generation (\d+)")
 
 
 def reindex_argv(index_root: Path, corpus_root: Path, *, incremental: bool = False,
-                 procs: int | None = None) -> list[str]:
+                 workers: int | None = None) -> list[str]:
     argv = [sys.executable, "-c", "from web.cli import main; main()", "reindex",
             "--index", str(index_root), "--corpus", str(corpus_root)]
-    return argv + (["--incremental"] if incremental else []) + (["--procs", str(procs)] if procs else [])
+    return (argv + (["--incremental"] if incremental else [])
+            + (["--workers", str(workers)] if workers is not None else []))
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,11 @@ class Reindex:
     output: str
 
 
-def reindex(index_root: Path, corpus_root: Path, *, incremental: bool = False, procs: int | None = None,
+def reindex(index_root: Path, corpus_root: Path, *, incremental: bool = False, workers: int | None = None,
             timeout: float = 600) -> Reindex:
     started = time.monotonic()
-    done = subprocess.run(reindex_argv(index_root, corpus_root, incremental=incremental, procs=procs), cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(reindex_argv(index_root, corpus_root, incremental=incremental, workers=workers),
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
     finished = time.monotonic()
     match = _GENERATION.search(done.stdout)
     return Reindex(done.returncode, int(match.group(1)) if match else None, finished - started, finished,
@@ -52,14 +53,14 @@ class Kill:
     delay: float  # seconds after start when SIGKILL was sent
     finished_first: bool  # the reindex had already exited (it won the race)
     problem: str  # "" when the live index read fine afterwards
-    workers: int = 0  # forked index workers alive when the reindex was killed
+    workers: int = 0  # index worker processes alive when the reindex was killed
 
 
 def kill_once(index_root: Path, corpus_root: Path, rng: random.Random, max_delay: float,
-              *, incremental: bool = False, procs: int | None = None) -> Kill:
+              *, incremental: bool = False, workers: int | None = None) -> Kill:
     """Start a reindex, SIGKILL it after a random delay, then check that its workers died with it, that the lock
     is free at once, and that the live index reads."""
-    child = subprocess.Popen(reindex_argv(index_root, corpus_root, incremental=incremental, procs=procs),
+    child = subprocess.Popen(reindex_argv(index_root, corpus_root, incremental=incremental, workers=workers),
                              cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     delay = rng.uniform(0.0, max_delay)
     time.sleep(delay)
@@ -85,11 +86,18 @@ def kill_now(child: subprocess.Popen, index_root: Path, delay: float = 0.0) -> K
 
 
 def children_of(pid: int) -> list[int]:
-    """Processes forked by `pid` (its index workers), from /proc (Linux)."""
+    """Child processes of `pid` (its index workers), from /proc (Linux): those of every thread, since a
+    Dask cluster starts its workers from its event loop's thread."""
+    children = []
     try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                children.extend(int(p) for p in (task / "children").read_text().split())
+            except OSError:
+                continue
     except OSError:
         return []
+    return children
 
 
 def wait_gone(pids: list[int], seconds: float) -> list[int]:
@@ -147,7 +155,7 @@ def leftovers(index_root: Path) -> list[str]:
 
 
 def kill_loop(index_root: Path, corpus_root: Path, times: int, *, seed: int = 8, max_delay: float | None = None,
-              procs: int | None = None, log=print) -> list[str]:
+              workers: int | None = None, log=print) -> list[str]:
     """SIGKILL `times` reindexes (full and incremental alternately) at random points; returns the problems found.
 
     The delays are spread over a whole reindex's duration (measured first), so kills land while the corpus
@@ -155,20 +163,20 @@ def kill_loop(index_root: Path, corpus_root: Path, times: int, *, seed: int = 8,
     """
     rng = random.Random(seed)
     if max_delay is None:
-        measured = reindex(index_root, corpus_root, procs=procs)
+        measured = reindex(index_root, corpus_root, workers=workers)
         if measured.returncode:
             return [f"the measuring reindex failed: {measured.output[-500:]}"]
         max_delay = measured.seconds * 1.1
     problems = []
     for n in range(times):
-        kill = kill_once(index_root, corpus_root, rng, max_delay, incremental=n % 2 == 1, procs=procs)
+        kill = kill_once(index_root, corpus_root, rng, max_delay, incremental=n % 2 == 1, workers=workers)
         log(f"  kill {n + 1}/{times}: after {kill.delay:.2f} s"
             + (" (reindex had finished)" if kill.finished_first else "")
             + (f", {kill.workers} index workers running" if kill.workers else "")
             + (f": PROBLEM {kill.problem}" if kill.problem else ": live index reads"))
         if kill.problem:
             problems.append(f"kill {n + 1} after {kill.delay:.2f} s: {kill.problem}")
-    final = reindex(index_root, corpus_root, procs=procs)
+    final = reindex(index_root, corpus_root, workers=workers)
     if final.returncode:
         problems.append(f"the reindex after the kills failed: {final.output[-500:]}")
     elif leftovers(index_root):

@@ -120,9 +120,9 @@ class Run:
     def parallel_kills(self) -> None:
         """SIGKILL reindexes of a corpus large enough for the build to fork its index workers (no server: this
         is about the workers dying with their parent and the lock being free for the next reindex)."""
-        from index.build import PARALLEL_FROM
+        from index.cluster import LOCAL_FROM
 
-        size = max(self.args.parallel_documents, PARALLEL_FROM)
+        size = max(self.args.parallel_documents, LOCAL_FROM)
         root = write_generated(self.workdir / "corpus-parallel", size)
         self.log(f"kill loop (parallel build): {self.args.parallel_kills} reindexes of {size:,} documents "
                  "SIGKILLed at random points")

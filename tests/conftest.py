@@ -13,6 +13,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from corpus.loader import Corpus, load_corpus  # noqa: E402  (needs the root on sys.path)
+from dask_cluster import DaskCluster  # noqa: E402
 from hostile import hostile_documents  # noqa: E402
 from index.build import build_full  # noqa: E402
 from search.searcher import Searcher  # noqa: E402
@@ -24,6 +25,18 @@ from web.app import create_app  # noqa: E402
 def bundled_corpus() -> Corpus:
     """The bundled collections as the loader reads them (never modified by a test)."""
     return load_corpus()
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A Dask scheduler and two workers (`dask scheduler`, `dask worker`), each its own process on loopback."""
+    cluster = DaskCluster(tmp_path_factory.mktemp("dask"))
+    try:
+        for name in ("worker-1", "worker-2"):
+            cluster.add_worker(name)
+        yield cluster
+    finally:
+        cluster.close()
 
 
 @pytest.fixture(scope="session")

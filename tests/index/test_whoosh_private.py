@@ -141,7 +141,7 @@ def built(tmp_path, monkeypatch):
     """A full build of the small corpus, counting the fast paths it went through."""
     writes = Calls(monkeypatch, whoosh_private, "_write_term")
     analyses = Calls(monkeypatch, IcuAnalyzer, "postings")
-    build_full(FixtureCorpus(many_documents()), tmp_path, procs=1)
+    build_full(FixtureCorpus(many_documents()), tmp_path)
     return tmp_path, writes, analyses
 
 

@@ -1,0 +1,296 @@
+"""The corpus read in shards — runs of one collection's records — so that a build streams records from the
+collection files to the index in bounded batches and no process ever holds the whole corpus.
+
+A streaming build reads each shard twice. `scan_shard` returns what linking needs (ids, lines, a compact
+`VersionProfile` per record, problems); the parent joins the scans (`join_scans`: numbers used twice across
+shards, `[senders]` naming no document, version links) into a `CorpusScan`; then each `ShardWork.documents()`
+reads its shard again and yields the final records (enriched, versions set) for the index stage to write.
+Every function here is picklable work for a process that sees the corpus root: a shard names its file and
+byte range, never its records. `load_corpus` reads the same shards, one per collection.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from corpus.authority import Authority
+from corpus.enrich import enrich_document, with_parties
+from corpus.errors import CorpusError
+from corpus.jsonl import Problem, iter_documents
+from corpus.manifest import Manifest, ManifestError, load_manifest
+from corpus.model import Document
+from corpus.parsers import get_parser
+from corpus.record_format import record_errors
+from corpus.versions import VersionProfile, link_profiles, version_profile
+
+BUNDLED_ROOT = Path(__file__).resolve().parent / "collections"
+MANIFEST = "collection.toml"
+DOCUMENTS = "documents.jsonl"
+AUTHORITY = "authority.toml"
+RECORDS_PER_SHARD = 20_000  # lines of documents.jsonl per shard in a streaming build: one index segment each
+_CHUNK = 1 << 24  # bytes read at a time when a documents.jsonl is cut into shards
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Lines `first_line`… of a collection's documents.jsonl between byte offsets `start` and `stop` (-1: to
+    the end), or the whole of a parsed source (`start` 0, `stop` -1)."""
+
+    manifest: Manifest
+    start: int = 0
+    stop: int = -1
+    first_line: int = 1
+    lines: int = 0  # lines in the range: about its records (0 when unknown, for a parsed source)
+
+    @property
+    def collection(self) -> str:
+        return self.manifest.slug
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """Every shard of a corpus root, in order (collections by folder name, then file order)."""
+
+    root: Path
+    authority_path: Path | None  # the root's own authority.toml; None: the bundled one
+    manifests: tuple[Manifest, ...]
+    shards: tuple[Shard, ...]
+    problems: tuple[Problem, ...]  # collections left out because their manifest is wrong
+
+    @property
+    def lines(self) -> int:
+        return sum(shard.lines for shard in self.shards)
+
+    def authority(self) -> Authority:
+        return Authority.load(self.authority_path)
+
+
+def corpus_root(root: str | Path | None = None) -> Path:
+    """`--corpus DIR`, else `KWARCHIVE_CORPUS`, else the bundled collections."""
+    chosen = root or os.environ.get("KWARCHIVE_CORPUS") or BUNDLED_ROOT
+    path = Path(chosen).expanduser()
+    if not path.is_dir():
+        raise CorpusError(f"corpus root {path} is not a directory")
+    return path
+
+
+def plan_shards(root: str | Path | None = None, records_per_shard: int | None = None) -> ShardPlan:
+    """The shards of the corpus at `root`: one per collection, or `documents.jsonl` files cut every
+    `records_per_shard` lines (parsed sources stay whole: their parsers read the whole text)."""
+    path = corpus_root(root)
+    own = path / AUTHORITY
+    manifests, shards, problems = [], [], []
+    for folder in sorted(p for p in path.iterdir() if (p / MANIFEST).is_file()):
+        try:
+            manifest = load_manifest(folder / MANIFEST)
+        except ManifestError as exc:
+            message = exc.message.removeprefix(f"{folder / MANIFEST}: ").removeprefix(f"{exc.field}: ")
+            problems.append(Problem(str(folder / MANIFEST), 0, exc.field, message, "collection"))
+            continue
+        manifests.append(manifest)
+        if manifest.parser or not records_per_shard:
+            shards.append(Shard(manifest))
+        else:
+            shards.extend(_cut(manifest, records_per_shard))
+    return ShardPlan(path, own if own.is_file() else None, tuple(manifests), tuple(shards), tuple(problems))
+
+
+def _cut(manifest: Manifest, records_per_shard: int) -> list[Shard]:
+    """Shards of `records_per_shard` lines of the collection's documents.jsonl, found by counting newlines."""
+    path = manifest.folder / DOCUMENTS
+    try:
+        source = open(path, "rb")
+    except OSError:
+        return [Shard(manifest)]  # reading it reports the problem
+    cuts, lines, offset = [], 0, 0  # cuts: (byte offset, line number) where each later shard starts
+    with source:
+        while chunk := source.read(_CHUNK):
+            position = 0
+            while (found := chunk.find(b"\n", position)) >= 0:
+                lines += 1
+                position = found + 1
+                if lines % records_per_shard == 0:
+                    cuts.append((offset + position, lines + 1))
+            offset += len(chunk)
+    total = lines + (1 if offset and not _ends_with_newline(path, offset) else 0)
+    starts = [(0, 1)] + [cut for cut in cuts if cut[0] < offset]
+    shards = []
+    for i, (start, first_line) in enumerate(starts):
+        stop, next_line = starts[i + 1] if i + 1 < len(starts) else (-1, total + 1)
+        shards.append(Shard(manifest, start, stop, first_line, next_line - first_line))
+    return shards
+
+
+def _ends_with_newline(path: Path, size: int) -> bool:
+    with open(path, "rb") as source:
+        source.seek(size - 1)
+        return source.read(1) == b"\n"
+
+
+def shard_records(shard: Shard, problems: list[Problem]) -> Iterator[tuple[int, Document]]:
+    """The shard's good records, one at a time with their line (0 for a parsed source), with the manifest's
+    `[senders]` applied; a Problem in `problems` for each one left out."""
+    manifest = shard.manifest
+    if manifest.parser:
+        records = ((0, doc) for doc in _parsed(manifest, problems))
+    else:
+        records = iter_documents(manifest.folder / DOCUMENTS, manifest, problems, shard.start, shard.stop,
+                                 shard.first_line)
+    senders = dict(manifest.senders)
+    for line, doc in records:
+        yield line, (replace(doc, senders_raw=senders[doc.number]) if doc.number in senders else doc)
+
+
+def _parsed(manifest: Manifest, problems: list[Problem]) -> list[Document]:
+    source = manifest.folder / (manifest.source or "source.txt")
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = source.read_bytes().count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(str(source), line, "", f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x}); "
+                                                       "the collection is skipped", "collection"))
+        return []
+    except OSError as exc:
+        problems.append(Problem(str(source), 0, "", f"cannot read: {exc.strerror or exc}; the collection is "
+                                                    "skipped", "collection"))
+        return []
+    try:
+        parsed = get_parser(manifest.parser)(text, manifest)
+    except Exception as exc:  # a parser meeting text it was not written for: skip the collection, say why
+        problems.append(Problem(str(source), 0, "", f"the {manifest.parser} parser failed "
+                                                    f"({type(exc).__name__}: {str(exc)[:200]}); the collection is "
+                                                    "skipped", "collection"))
+        return []
+    return _valid_records(parsed, str(source), problems)
+
+
+def _valid_records(documents: list[Document], source: str, problems: list[Problem]) -> list[Document]:
+    """A parser's records held to the record format like an archivist's; a bad one is reported and skipped."""
+    kept, seen = [], set()
+    for doc in documents:
+        errors = list(record_errors(doc.to_dict()))
+        if not errors and doc.id in seen:
+            errors = [("number", "used by an earlier record; this one is skipped")]
+        for name, message in errors:
+            problems.append(Problem(source, 0, name, f"{message} (document {doc.number[:40]!r})",
+                                    f"document {doc.number[:40]}"))
+        if not errors:
+            seen.add(doc.id)
+            kept.append(doc)
+    return kept
+
+
+def unmatched_senders(manifest: Manifest, numbers: Iterable[str]) -> list[Problem]:
+    """A `[senders]` entry of the manifest whose number names none of the collection's records is a problem."""
+    if not manifest.senders:
+        return []
+    found = set(numbers)
+    return [Problem(str(manifest.folder / MANIFEST), 0, number, f"[senders] names no document {number}")
+            for number, _names in manifest.senders if number not in found]
+
+
+def skipped_summary(problems: Iterable[Problem]) -> str:
+    """What loading left out, in words ("3 records and 1 collection"); "" when nothing was."""
+    problems = list(problems)
+    records = len({(p.file, p.skips) for p in problems if p.skips not in ("", "collection")})
+    collections = len({p.file for p in problems if p.skips == "collection"})
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((records, "record"), (collections, "collection"))
+             if n]
+    return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class ShardScan:
+    """What the first pass learns of one shard: its records' ids and lines, their version profiles, problems."""
+
+    shard: Shard
+    ids: tuple[str, ...]
+    lines: tuple[int, ...]
+    profiles: tuple[VersionProfile, ...]
+    problems: tuple[Problem, ...]
+
+
+def scan_shard(shard: Shard, authority_path: Path | None) -> ShardScan:
+    """First pass over a shard (a task of its own): read, check, resolve parties, profile for linking."""
+    authority = Authority.load(authority_path)
+    problems: list[Problem] = []
+    ids, lines, profiles = [], [], []
+    for line, doc in shard_records(shard, problems):
+        ids.append(doc.id)
+        lines.append(line)
+        profile = version_profile(with_parties(doc, authority))
+        if profile is not None:
+            profiles.append(profile)
+    return ShardScan(shard, tuple(ids), tuple(lines), tuple(profiles), tuple(problems))
+
+
+@dataclass(frozen=True)
+class ShardWork:
+    """Second pass over a shard: what is needed to yield its final records."""
+
+    shard: Shard
+    authority_path: Path | None
+    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # only records that have versions
+    drop: frozenset[str] = frozenset()  # ids an earlier shard already used
+
+    def documents(self) -> Iterator[Document]:
+        authority = Authority.load(self.authority_path)
+        for _line, doc in shard_records(self.shard, []):  # its problems were reported by the scan
+            if doc.id not in self.drop:
+                yield replace(enrich_document(doc, authority), versions=self.versions.get(doc.id, ()))
+
+
+@dataclass(frozen=True)
+class CorpusScan:
+    """The whole corpus as the first pass saw it: the second pass's work, every problem, the record count."""
+
+    plan: ShardPlan
+    work: tuple[ShardWork, ...]
+    problems: tuple[Problem, ...]
+    documents: int
+
+    @property
+    def skipped(self) -> str:
+        return skipped_summary(self.problems)
+
+
+def join_scans(plan: ShardPlan, scans: Iterable[ShardScan]) -> CorpusScan:
+    """Join the shards' scans (in any order): records whose number an earlier shard used are dropped and
+    reported, `[senders]` is checked per collection, and versions are linked across the whole corpus from the
+    profiles alone."""
+    by_shard = {scan.shard: scan for scan in scans}
+    ordered = [by_shard[shard] for shard in plan.shards]
+    problems, drops, numbers = list(plan.problems), [], {}
+    first_line: dict[str, int] = {}
+    for scan in ordered:
+        problems.extend(scan.problems)
+        path = str(scan.shard.manifest.folder / DOCUMENTS)
+        dropped = set()
+        for doc_id, line in zip(scan.ids, scan.lines):  # a shard's own ids are unique: a repeat is an earlier's
+            earlier = first_line.get(doc_id)
+            if earlier is None:
+                first_line[doc_id] = line
+                continue
+            number = doc_id.rsplit("/", 1)[1]
+            problems.append(Problem(path, line, "number", f"{number} is already used on line {earlier}; "
+                                                          "this record is skipped", f"line {line}"))
+            dropped.add(doc_id)
+        drops.append(frozenset(dropped))
+        if scan.shard.manifest.senders:
+            numbers.setdefault(scan.shard.manifest, []).extend(i.rsplit("/", 1)[1] for i in scan.ids)
+    for manifest, found in numbers.items():
+        problems.extend(unmatched_senders(manifest, found))
+    documents = len(first_line)
+    del first_line
+    links = link_profiles(p for scan, drop in zip(ordered, drops) for p in scan.profiles if p.doc_id not in drop)
+    work = tuple(ShardWork(scan.shard, plan.authority_path,
+                           {doc_id: links[doc_id] for doc_id in scan.ids if doc_id in links}, drop)
+                 for scan, drop in zip(ordered, drops))
+    return CorpusScan(plan, work, tuple(problems), documents)
+
+
+def scan_in_process(plan: ShardPlan) -> CorpusScan:
+    """Both the scan and the join in this process (small corpora, tests)."""
+    return join_scans(plan, (scan_shard(shard, plan.authority_path) for shard in plan.shards))
