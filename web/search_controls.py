@@ -44,7 +44,7 @@ def facet_groups(req: SearchRequest, facets: dict, visible: int) -> list[dict]:
         if not values:
             continue
         if spec.value_order == "count":
-            values.sort(key=lambda v: not v.get("selected"))
+            values.sort(key=lambda v: not (v.get("selected") or v.get("excluded")))  # what is chosen first
         base = replace(req, page=1)
         groups.append({
             "name": name, "title": spec.title,
@@ -177,7 +177,9 @@ def facet_window(req: SearchRequest, name: str, values: list[dict], facet_q: str
     url = lambda **extra: facet_window_url(req, name, **{"facet_q": facet_q, "facet_sort": sort, **extra})
     return {
         "name": name, "title": FACET_BY_NAME[name].title, "path": f"/search/facet/{quote(name)}",
-        "entries": [dict(v, toggle_url=req.toggle_filter(name, str(v["value"])).url()) for v in shown],
+        "entries": [dict(v, toggle_url=_toggle(req, name, v).url(),
+                         exclude_url=None if v.get("excluded") or v.get("selected")
+                         else req.excluding(name, str(v["value"])).url()) for v in shown],
         "total": len(values), "page": page, "last_page": last, "facet_q": facet_q, "sort": sort,
         "sorts": [{"label": label, "url": url(facet_sort=key), "current": key == sort}
                   for key, (label, _) in FACET_SORTS.items()],

@@ -1,5 +1,5 @@
-"""The search page's pure formatters on their own: the pager and the timeline. (The reference formats, CSV, RIS,
-BibTeX, CSL-JSON and the citation, have theirs in tests/web/test_reference_formats.py.)"""
+"""The search page's pure formatters on their own: the pager, the timeline and the facet links. (The reference
+formats, CSV, RIS, BibTeX, CSL-JSON and the citation, have theirs in tests/web/test_reference_formats.py.)"""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -51,3 +51,20 @@ def test_timeline_bars_scale_to_the_peak_and_narrow_the_search():
 def test_timeline_is_absent_when_nothing_is_dated():
     assert timeline(SearchRequest(), {"unit": "year", "bins": []}) is None
     assert timeline(SearchRequest(), {"unit": "year", "bins": [{"key": "1950", "count": 0}]}) is None
+
+
+def test_chosen_values_come_first_and_an_excluded_value_is_undone_not_selected_in_the_facet_window():
+    from web.search_controls import facet_groups, facet_window
+
+    req = SearchRequest(q="armistice").excluding("sender", "Joseph Stalin")
+    values = [{"value": "Mao Zedong", "label": "Mao Zedong", "count": 5, "selected": False, "excluded": False},
+              {"value": "Joseph Stalin", "label": "Joseph Stalin", "count": 2, "selected": False, "excluded": True},
+              {"value": "-2+3", "label": "-2+3", "count": 1, "selected": False, "excluded": False}]
+    window = {v["value"]: v for v in facet_window(req, "sender", values, "", "count", 1)["entries"]}
+    assert window["Joseph Stalin"]["toggle_url"] == "/search?q=armistice"  # undoes the exclusion
+    assert window["Joseph Stalin"]["exclude_url"] is None
+    assert window["-2+3"]["toggle_url"] == "/search?q=armistice&sender=-Joseph%20Stalin&sender=%5C-2%2B3"
+    assert window["Mao Zedong"]["exclude_url"] == "/search?q=armistice&sender=-Joseph%20Stalin&sender=-Mao%20Zedong"
+    shown = facet_groups(req, {"sender": values}, visible=10)[0]["shown"]
+    assert [v["value"] for v in shown] == ["Joseph Stalin", "Mao Zedong", "-2+3"]
+    assert shown[2]["url_value"] == "\\-2+3" and shown[0]["excluded_value"] == "-Joseph Stalin"
