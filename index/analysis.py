@@ -34,11 +34,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import unicodedata
+from array import array
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
 import icu
+import numpy as np
 import whoosh
 from whoosh.analysis import CompositeAnalyzer, Filter, Tokenizer
 from whoosh.lang.snowball.english import EnglishStemmer
@@ -172,6 +174,21 @@ def _utf16_map(text: str) -> list[int] | None:
     return mapping
 
 
+def word_bounds(text: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends (Python indices) of every word and number of `text`, by ICU's word break rules."""
+    breaker = _icu("word_breaker", lambda: icu.BreakIterator.createWordInstance(icu.Locale.getRoot()))
+    breaker.setText(text)
+    mapping = _utf16_map(text)
+    starts, ends, start = [], [], 0
+    status = breaker.getRuleStatus
+    for end in breaker:
+        if status() >= _ICU_NUMBER:
+            starts.append(mapping[start] if mapping else start)
+            ends.append(mapping[end] if mapping else end)
+        start = end
+    return starts, ends
+
+
 class IcuTokenizer(Tokenizer):
     """ICU word segmentation (UAX #29 plus dictionaries for Han, Thai…): words and numbers, no punctuation.
 
@@ -185,17 +202,9 @@ class IcuTokenizer(Tokenizer):
         if not tokenize:
             yield new_token(value, start_pos, start_char, start_char + len(value), "word", mode, original=value)
             return
-        breaker = _icu("word_breaker", lambda: icu.BreakIterator.createWordInstance(icu.Locale.getRoot()))
-        breaker.setText(value)
-        mapping = _utf16_map(value)
-        pos, start = start_pos, 0
-        for end in breaker:
-            if breaker.getRuleStatus() >= _ICU_NUMBER:
-                s, e = (mapping[start], mapping[end]) if mapping else (start, end)
-                raw = value[s:e]
-                yield new_token(raw, pos, start_char + s, start_char + e, "word", mode, original=raw)
-                pos += 1
-            start = end
+        for pos, (s, e) in enumerate(zip(*word_bounds(value)), start_pos):
+            raw = value[s:e]
+            yield new_token(raw, pos, start_char + s, start_char + e, "word", mode, original=raw)
 
 
 class FoldingFilter(Filter):
@@ -304,7 +313,6 @@ class AuthorityFilter(Filter):
             entries = [(e.key, tuple(e.forms)) for e in authority.entries] if authority is not None else []
         self.entries = tuple(sorted((key, tuple(forms)) for key, forms in entries))
         self._trie = None
-        self._starts: dict[tuple, bool] = {}
 
     def __getstate__(self):
         return {"entries": self.entries}
@@ -312,7 +320,6 @@ class AuthorityFilter(Filter):
     def __setstate__(self, state):
         self.entries = state["entries"]
         self._trie = None
-        self._starts = {}
 
     def __eq__(self, other):
         return type(other) is type(self) and other.entries == self.entries
@@ -351,16 +358,19 @@ class AuthorityFilter(Filter):
                 continue
             if t.pos != current_pos and alternatives:
                 if active or any(a[0] in children for a in alternatives):
-                    active = yield from self._advance(root, active, alternatives, mode)
+                    active, finished = self._advance(root, active, alternatives)
+                    yield from self._emit(finished, mode)
                 alternatives = []
             current_pos, mode = t.pos, t.mode
             alternatives.extend((base, t.pos, t.startchar, t.endchar) for base in name_bases(t.text, t.script))
         if alternatives:
-            active = yield from self._advance(root, active, alternatives, mode)
+            active, finished = self._advance(root, active, alternatives)
+            yield from self._emit(finished, mode)
         yield from self._emit([m for m in active if m[3]], mode)
 
-    def mentions(self, words):
-        """(entity token text, pos, startchar, endchar) for word positions given as (pos, start, end, bases)."""
+    def mentions(self, bases: list, positions: list[int], starts: list[int], ends: list[int]) -> list[tuple]:
+        """(entity token text, pos, startchar, endchar, width) for words given as parallel lists (their name bases,
+        positions, start and end characters): what `__call__` emits, without Token objects (the indexer's path)."""
         if self._trie is None:
             self._trie = self._build()
         root = self._trie
@@ -368,27 +378,21 @@ class AuthorityFilter(Filter):
         if not children:
             return []
         found, active = [], []
-
-        def run(step):
-            try:
-                while True:
-                    t = next(step)
-                    found.append((t.text, t.pos, t.startchar, t.endchar))
-            except StopIteration as stop:
-                return stop.value
-
-        starts = self._starts
-        for pos, start, end, bases in words:
-            begins = starts.get(bases)
-            if begins is None:
-                begins = starts[bases] = any(b in children for b in bases)
-            if active or begins:
-                active = run(self._advance(root, active, [(b, pos, start, end) for b in bases], "index"))
-        run(self._emit([m for m in active if m[3]], "index"))
+        for i, forms in enumerate(bases):
+            if not active and (forms[0] not in children if len(forms) == 1
+                               else not any(form in children for form in forms)):
+                continue
+            pos, start, end = positions[i], starts[i], ends[i]
+            active, finished = self._advance(root, active, [(form, pos, start, end) for form in forms])
+            if finished:
+                found += self._entities(finished)
+        found += self._entities([m for m in active if m[3]])
         return found
 
-    def _advance(self, root, active, alternatives, mode):
-        """Step every partial match by one word position; emit the matches that cannot grow further."""
+    @staticmethod
+    def _advance(root, active, alternatives):
+        """Step every partial match by one word position: (the matches still growing, the finished ones that
+        cannot grow further)."""
         grown, finished = [], []
         for node, pos, start, best, width in active:
             child = next((node.children[a[0]] for a in alternatives if a[0] in node.children), None)
@@ -405,21 +409,25 @@ class AuthorityFilter(Filter):
                 best = (node.keys, end, 1) if node.keys else None
                 grown.append([node, pos, start, best, 1])
                 break
-        if finished:
-            yield from self._emit(finished, mode)
-        return grown
+        return grown, finished
 
     @staticmethod
-    def _emit(matches, mode):
-        for _node, pos, start, (keys, end, width), _ in sorted(matches, key=lambda m: m[1]):
-            for key in keys:
-                yield new_token(ENTITY_PREFIX + key, pos, start, end, "entity", mode, width=width, script="")
+    def _entities(matches):
+        """(entity token text, pos, startchar, endchar, width) of finished matches, in position order."""
+        return [(ENTITY_PREFIX + key, pos, start, end, width)
+                for _node, pos, start, (keys, end, width), _ in sorted(matches, key=lambda m: m[1]) for key in keys]
+
+    @classmethod
+    def _emit(cls, matches, mode):
+        for text, pos, start, end, width in cls._entities(matches):
+            yield new_token(text, pos, start, end, "entity", mode, width=width, script="")
 
 
 @lru_cache(maxsize=_WORD_INFOS)
 def _word_info(raw: str) -> tuple | None:
     """Everything index-time analysis derives from one raw word, computed once per distinct word:
-    (folded text, characters trimmed, bigrams, transliterations, ~stem or None, name bases of word+translits).
+    (folded text, characters trimmed, bigrams, transliterations, ~stem or None, name bases of word+translits,
+    whether it has neither bigrams nor transliterations).
 
     Called once per word of every document indexed, so it keeps functools' C cache, bounded by count, and words
     longer than `LONGEST_CACHED_WORD` do not enter it (`IcuAnalyzer.postings`): that bounds its bytes too."""
@@ -433,35 +441,64 @@ def _word_info(raw: str) -> tuple | None:
     stem = stem_word(text, script)
     stem = STEM_PREFIX + stem if stem != text else None
     bases = name_bases(text, script) + tuple(b for latin in translits for b in name_bases(latin, "latin"))
-    return text, trim, bigrams, translits, stem, bases
+    return text, trim, bigrams, translits, stem, bases, not bigrams and not translits
 
 
 class IcuAnalyzer(CompositeAnalyzer):
     """The analysis chain as one Whoosh analyzer, plus `postings(value)`: the same index-time tokens
-    computed in one loop with per-word results cached, for `OffsetsFormat` to index without Token objects."""
+    computed with per-word results cached and grouped by term in numpy, for `OffsetsFormat` to index without
+    Token objects."""
 
-    def postings(self, value: str, start_pos: int = 0, start_char: int = 0) -> dict[str, list[int]]:
-        """{token text: [pos, startchar, endchar, pos, startchar, endchar, …]} exactly as the chain emits them in
-        index mode; flat, so the postings format packs each list with one C call."""
-        seen: dict[str, list] = {}
+    def postings(self, value: str, start_pos: int = 0, start_char: int = 0) -> dict[str, bytes]:
+        """{token text: its occurrences (pos, startchar, endchar, pos, …) as native int32} exactly as the chain
+        emits them in index mode, in its order, packed as the postings format stores them.
+
+        Most texts have only words and their stems (no CJK bigrams, no transliterations): their occurrences are
+        grouped by term with one stable sort instead of a dictionary update per token."""
+        starts, ends = word_bounds(value)
+        infos = [_word_info(value[s:e]) if e - s <= LONGEST_CACHED_WORD else _word_info.__wrapped__(value[s:e])
+                 for s, e in zip(starts, ends)]
+        if not infos:
+            return {}
+        if None in infos or not all([info[6] for info in infos]):
+            general = self._postings_general(starts, ends, infos, start_pos, start_char)
+            return {text: array("i", flat).tobytes() for text, flat in general.items()}
+        count = len(infos)
+        terms: dict[str, int] = {}  # text → term number, in order of first occurrence
+        numbers = [terms.setdefault(info[0], len(terms)) for info in infos]
+        stemmed = [i for i, info in enumerate(infos) if info[4] is not None]
+        numbers += [terms.setdefault(infos[i][4], len(terms)) for i in stemmed]
+        rows = np.empty((count, 3), dtype=np.int32)
+        rows[:, 0] = np.arange(start_pos, start_pos + count)
+        rows[:, 1] = starts
+        rows[:, 1] += start_char
+        rows[:, 2] = ends
+        rows[:, 2] += start_char
+        rows[:, 2] -= [info[1] for info in infos]
+        tables = [rows, rows[stemmed]]
         authority = self.items[-1] if isinstance(self.items[-1], AuthorityFilter) else None
-        words = []  # (pos, startchar, endchar, bases) for entity matching
-        breaker = _icu("word_breaker", lambda: icu.BreakIterator.createWordInstance(icu.Locale.getRoot()))
-        breaker.setText(value)
-        mapping = _utf16_map(value)
-        pos, start = start_pos, 0
-        for end in breaker:
-            if breaker.getRuleStatus() < _ICU_NUMBER:
-                start = end
-                continue
-            s, e = (mapping[start], mapping[end]) if mapping else (start, end)
-            start = end
-            raw = value[s:e]
-            info = _word_info(raw) if e - s <= LONGEST_CACHED_WORD else _word_info.__wrapped__(raw)
+        if authority is not None:
+            found = authority.mentions([info[5] for info in infos], rows[:, 0].tolist(), rows[:, 1].tolist(),
+                                       rows[:, 2].tolist())
+            if found:
+                numbers += [terms.setdefault(entity[0], len(terms)) for entity in found]
+                tables.append(np.array([entity[1:4] for entity in found], dtype=np.int32))
+        numbers = np.array(numbers, dtype=np.int32)
+        packed = np.concatenate(tables)[np.argsort(numbers, kind="stable")].tobytes()
+        bounds = [0, *np.cumsum(np.bincount(numbers, minlength=len(terms)) * 12).tolist()]
+        return {text: packed[low:high] for text, low, high in zip(terms, bounds, bounds[1:])}
+
+    def _postings_general(self, starts, ends, infos, start_pos, start_char) -> dict[str, list[int]]:
+        """`postings` for any text (CJK bigrams, transliterations, words that fold to nothing), one token at a
+        time: {token text: flat [pos, startchar, endchar, …]}."""
+        seen: dict[str, list] = {}
+        bases, positions, word_starts, word_ends = [], [], [], []  # for entity matching
+        pos = start_pos
+        for s, e, info in zip(starts, ends, infos):
             if info is None:
                 pos += 1
                 continue
-            text, trim, bigrams, translits, stem, bases = info
+            text, trim, bigrams, translits, stem, forms, _plain = info
             sc, ec = start_char + s, start_char + e - trim
             occurrences = seen.get(text)  # get-then-add: setdefault would build a list per word
             if occurrences is None:
@@ -475,15 +512,15 @@ class IcuAnalyzer(CompositeAnalyzer):
             for latin in translits:
                 seen.setdefault(latin, []).extend((pos, sc, ec))
             if stem is not None:
-                occurrences = seen.get(stem)
-                if occurrences is None:
-                    seen[stem] = [pos, sc, ec]
-                else:
-                    occurrences += (pos, sc, ec)
-            words.append((pos, sc, ec, bases))
+                seen.setdefault(stem, []).extend((pos, sc, ec))
+            bases.append(forms)
+            positions.append(pos)
+            word_starts.append(sc)
+            word_ends.append(ec)
             pos += len(bigrams) or 1
-        if authority is not None and words:
-            for key, epos, estart, eend in authority.mentions(words):
+        authority = self.items[-1] if isinstance(self.items[-1], AuthorityFilter) else None
+        if authority is not None and bases:
+            for key, epos, estart, eend, _width in authority.mentions(bases, positions, word_starts, word_ends):
                 seen.setdefault(key, []).extend((epos, estart, eend))
         return seen
 

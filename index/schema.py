@@ -22,6 +22,7 @@ from index.facets import FACETS
 
 SEPARATOR = "\x1f"
 _COUNT_SIZE = len(pack_uint(0))  # bytes of the occurrence count heading an `OffsetsFormat` value
+_TRIPLE_SIZE = 12  # bytes of one occurrence: int32 pos, startchar, endchar
 TITLE_BOOST = 3.0
 
 class ValuesTokenizer(Tokenizer):
@@ -39,8 +40,8 @@ class OffsetsFormat(formats.Characters):
     """Whoosh's `Characters` (positions plus character spans per posting) with a cheaper encoding.
 
     A value is the occurrence count then flat int32 triples (pos, startchar, endchar): no pickling at index time,
-    and decoding is one `array.frombytes`. Postings come straight from `IcuAnalyzer.postings` when the analyzer
-    has it, so indexing creates no Token objects.
+    and decoding is one `array.frombytes`. Postings come straight from `IcuAnalyzer.postings`, already packed, when
+    the analyzer has it, so indexing creates no Token objects.
     """
 
     def word_values(self, value, analyzer, **kwargs):
@@ -49,9 +50,19 @@ class OffsetsFormat(formats.Characters):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for text, flat in fast(value).items():
-            count = len(flat) // 3
-            yield text, count, count * boost, self.pack(flat)
+        for text, triples in fast(value).items():
+            count = len(triples) // _TRIPLE_SIZE
+            yield text, count, count * boost, pack_uint(count) + triples
+
+    def index_terms(self, value, analyzer) -> list[tuple[bytes, int, float, bytes]] | None:
+        """What `FieldType.index` yields for `value` — (term as UTF-8, frequency, weight, value) per term — as one
+        list, for `FastSegmentWriter`; None when the analyzer has no `postings`."""
+        fast = getattr(analyzer, "postings", None)
+        if fast is None or not isinstance(value, str):
+            return None
+        boost = self.field_boost
+        return [(text.encode("utf-8"), count, count * boost, pack_uint(count) + triples)
+                for text, triples in fast(value).items() for count in (len(triples) // _TRIPLE_SIZE,)]
 
     def encode(self, poslist):
         return self.pack([n for occurrence in poslist for n in occurrence])
@@ -64,7 +75,7 @@ class OffsetsFormat(formats.Characters):
     @staticmethod
     def _triples(valuestring) -> array:
         flat = array("i")
-        flat.frombytes(valuestring[_COUNT_SIZE:_COUNT_SIZE + (len(valuestring) - _COUNT_SIZE) // 12 * 12])
+        flat.frombytes(valuestring[_COUNT_SIZE:_COUNT_SIZE + (len(valuestring) - _COUNT_SIZE) // _TRIPLE_SIZE * _TRIPLE_SIZE])
         return flat
 
     def decode_characters(self, valuestring):

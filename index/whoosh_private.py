@@ -273,7 +273,9 @@ class FastSegmentWriter(SegmentWriter):
                     terms = current.get(name)
                     if terms is None:
                         terms = current[name] = {}
-                    for tbytes, freq, weight, vbytes in field.index(value):
+                    fast = getattr(field.format, "index_terms", None)  # kwarchive's formats build them in one pass
+                    items = fast(value, field.analyzer) if fast is not None else None
+                    for tbytes, freq, weight, vbytes in field.index(value) if items is None else items:
                         if scorable:
                             length += freq
                         postings = terms.get(tbytes)
@@ -350,10 +352,10 @@ def _write_term(postwriter, flat: list, lengths: list | None) -> None:
         block = slice(first, first + limit)
         postwriter._ids.extend(docnums[block])
         postwriter._weights.extend(weights[block])
-        postwriter._values.extend(v for v in values[block] if v)
+        postwriter._values.extend(filter(None, values[block]))
         postwriter._maxweight = max(postwriter._maxweight, max(weights[block]))
         if lengths is not None:
-            known = [n for n in (lengths[d] for d in docnums[block]) if n]
+            known = list(filter(None, map(lengths.__getitem__, docnums[block])))
             if known:
                 low = min(known)
                 if postwriter._minlength is None or low < postwriter._minlength:

@@ -1,5 +1,6 @@
 """The ICU chain across scripts: folding, segmentation, bigrams, transliteration, stems, authority entities."""
 import pickle
+from array import array
 
 import pytest
 
@@ -114,13 +115,16 @@ def test_without_an_authority_there_are_no_entities():
     "Filippov's telegram to Kim Il-sung about Ch'óngjin, 7, 10, 13 September 1950.",
     "Штыков доложил Вышинскому; Ким Ир Сеном было сказано.",
     "김일성은 毛泽东同志 𠀀𠀁 Stalin negotiations negotiating",
+    "Comrade Filippov's reply: Kim Il Sung, Peng Dehuai and Zhou Enlai negotiated; negotiations resumed 1,000.5 U.S.",
+    "Kim Il Sung asked Ким Ир Сен and Stalin about the 38th parallel.",
+    "",
 ])
 def test_single_pass_postings_equal_the_chain(analyzer, text):
     """`postings()` (what indexing uses) must emit exactly the chain's index-time tokens, flat."""
     expected: dict[str, list[int]] = {}
     for token_text, pos, start, end, _kind in tokens(analyzer, text):
         expected.setdefault(token_text, []).extend((pos, start, end))
-    assert analyzer.postings(text) == expected
+    assert {term: array("i", packed).tolist() for term, packed in analyzer.postings(text).items()} == expected
 
 
 def test_postings_values_decode_to_their_occurrences(analyzer):
