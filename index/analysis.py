@@ -377,15 +377,21 @@ class AuthorityFilter(Filter):
         children = root.children
         if not children:
             return []
-        found, active = [], []
-        for i, forms in enumerate(bases):
-            if not active and (forms[0] not in children if len(forms) == 1
-                               else not any(form in children for form in forms)):
+        found, active, last = [], [], len(bases) - 1
+        names = children.keys()
+        i = -1  # the last word matched against
+        for first in [k for k, forms in enumerate(bases) if not names.isdisjoint(forms)]:  # where a name can begin
+            if first <= i:
                 continue
-            pos, start, end = positions[i], starts[i], ends[i]
-            active, finished = self._advance(root, active, [(form, pos, start, end) for form in forms])
-            if finished:
-                found += self._entities(finished)
+            i = first
+            while True:  # from there on, word by word while some match grows
+                alternatives = [(form, positions[i], starts[i], ends[i]) for form in bases[i]]
+                active, finished = self._advance(root, active, alternatives)
+                if finished:
+                    found += self._entities(finished)
+                if not active or i == last:
+                    break
+                i += 1
         found += self._entities([m for m in active if m[3]])
         return found
 

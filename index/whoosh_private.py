@@ -275,16 +275,18 @@ class FastSegmentWriter(SegmentWriter):
                         terms = current[name] = {}
                     fast = getattr(field.format, "index_terms", None)  # kwarchive's formats build them in one pass
                     items = fast(value, field.analyzer) if fast is not None else None
-                    for tbytes, freq, weight, vbytes in field.index(value) if items is None else items:
-                        if scorable:
-                            length += freq
+                    if items is None:
+                        items = list(field.index(value))
+                    if scorable:
+                        length = sum([item[1] for item in items])
+                    size += posting_bytes * len(items) + sum([len(item[3] or b"") for item in items])
+                    for tbytes, _freq, weight, vbytes in items:
                         postings = terms.get(tbytes)
                         if postings is None:
                             terms[tbytes] = [docnum, weight, vbytes]
-                            size += new_term_bytes + len(tbytes) + len(vbytes or b"")
+                            size += new_term_bytes - posting_bytes + len(tbytes)
                         else:
-                            postings.extend((docnum, weight, vbytes))
-                            size += posting_bytes + len(vbytes or b"")
+                            postings += (docnum, weight, vbytes)
                 perdocwriter.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
