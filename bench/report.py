@@ -121,14 +121,16 @@ MILLION_C8_RPS = 20
 
 def _load_table(runs: list[dict]) -> str:
     """`load_corpus` (read, validate, enrich, link versions) of the scaled corpus split into collections."""
-    lines = ["| documents | collections | load (s) | version linking alone (s) |", "|---:|---:|---:|---:|"]
+    lines = ["| documents | collections | load (s) | corpus check (s) | version linking alone (s) |",
+             "|---:|---:|---:|---:|---:|"]
     for run in runs:
         load = run.get("corpus_load", {})
         if "load_s" in load:
-            lines.append(f"| {run['documents']:,} | {load['collections']} | {load['load_s']:.2f} | "
+            check = f"{load['check_s']:.2f}" if "check_s" in load else "–"
+            lines.append(f"| {run['documents']:,} | {load['collections']} | {load['load_s']:.2f} | {check} | "
                          f"{load['link_versions_s']:.2f} |")
         else:
-            lines.append(f"| {run['documents']:,} | – | not measured: {load.get('not_measured', '–')} | |")
+            lines.append(f"| {run['documents']:,} | – | not measured: {load.get('not_measured', '–')} | | |")
     return "\n".join(lines)
 
 

@@ -54,6 +54,7 @@ def _kw_load(args) -> dict:
     import shutil
     import time
 
+    from corpus.check import check_corpus
     from corpus.loader import load_corpus
     from corpus.versions import link_versions
 
@@ -71,9 +72,13 @@ def _kw_load(args) -> dict:
     corpus = load_corpus(args.target)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
+    check_corpus(corpus)
+    check_s = load_s + time.perf_counter() - started  # `corpus check` is a load and these rules
+    started = time.perf_counter()
     link_versions(corpus.documents)
     return {"documents": len(corpus.documents), "collections": LOAD_COLLECTIONS, "load_s": round(load_s, 2),
-            "link_versions_s": round(time.perf_counter() - started, 2), "problems": len(corpus.problems)}
+            "check_s": round(check_s, 2), "link_versions_s": round(time.perf_counter() - started, 2),
+            "problems": len(corpus.problems)}
 
 
 def _fts_reindex(args) -> dict:

@@ -15,8 +15,8 @@ KINDS = ("person", "place", "organisation")
 BUNDLED_PATH = Path(__file__).with_name("authority.toml")
 
 _APOSTROPHES = "'’ʼ‘`´ʻ′"
-_DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)
-_NOT_WORD = re.compile(r"[^\w]+|_+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_WORD_RUN = re.compile(r"[^\W_]+")
 # A possessive is not part of a name: "Shtikov's" and "Shtikov’s" mention Shtikov.
 _POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -65,11 +65,21 @@ class AuthorityEntry:
 
 
 def fold(text: str) -> str:
-    """The key folding: no diacritics, no apostrophes, punctuation and hyphens as spaces, casefolded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = unicodedata.normalize("NFKC", bare).translate(_DROP_APOSTROPHES)
-    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
+    """The key folding: no diacritics, no apostrophes, punctuation and hyphens as spaces, casefolded.
+
+    Written for speed (it reads every document's whole text at load time): marks can only be non-ASCII, so only
+    non-ASCII runs are tested character by character, and ASCII text needs no normalising at all.
+    """
+    if not text.isascii():
+        text = _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFKD", text))
+        text = unicodedata.normalize("NFKC", text)
+    for apostrophe in _APOSTROPHES:
+        text = text.replace(apostrophe, "")
+    return " ".join(_WORD_RUN.findall(text.casefold()))
+
+
+def _without_marks(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))
 
 
 class Authority:
@@ -169,17 +179,19 @@ class Authority:
         folded = _mention_key(text)
         words = folded.split()
         found: dict[str, AuthorityEntry] = {}
-        i = 0
-        while i < len(words):
-            entry, length = self._longest_at(words, i)
+        after = 0  # a name's words start no other name
+        # most words begin no name: only the ones that do are walked from
+        for start in [i for i, word in enumerate(words) if word in self._trie]:
+            if start < after:
+                continue
+            entry, length = self._longest_at(words, start)
             if entry is not None:
                 found.setdefault(entry.key, entry)
-                i += length
-            else:
-                i += 1
-        for form, entry in self._cjk_forms:
-            if form in folded:
-                found.setdefault(entry.key, entry)
+                after = start + length
+        if _CJK.search(folded):  # each native-script form holds a CJK character: no need to look for them else
+            for form, entry in self._cjk_forms:
+                if form in folded:
+                    found.setdefault(entry.key, entry)
         return list(found.values())
 
     def _longest_at(self, words: list[str], start: int) -> tuple[AuthorityEntry | None, int]:

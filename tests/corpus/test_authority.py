@@ -1,5 +1,7 @@
 """The bundled name authority: every spelling, pseudonym and native form resolves; mentions are whole words."""
 import pickle
+import re
+import unicodedata
 
 import pytest
 
@@ -124,3 +126,18 @@ def test_a_bad_file_is_reported(tmp_path):
     path.write_text('[[entry]]\nkey = "x"\ncanonical = "X"\nkind = "planet"\n', encoding="utf-8")
     with pytest.raises(CorpusError, match="kind"):
         Authority.load(path)
+
+
+def _fold_one_character_at_a_time(text):
+    """The folding as first written: the definition `fold` must keep."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = unicodedata.normalize("NFKC", bare).translate(str.maketrans("", "", "'’ʼ‘`´ʻ′"))
+    return " ".join(re.sub(r"[^\w]+|_+", " ", bare.casefold()).split())
+
+
+def test_fold_is_unchanged_for_every_character_and_for_names():
+    samples = ["Kim Il-sŭng's", "Ким Ир Сен", "ZHOU Én-lái", "Mao  Zedong’s", "金日成", "Šťastný Ǆ ﬁ Å", "x\u0301\u0327y"]
+    every = [chr(cp) for cp in range(0x30000) if not 0xD800 <= cp < 0xE000]
+    samples += ["".join(every[i:i + 64]) for i in range(0, len(every), 64)]
+    assert [fold(text) for text in samples] == [_fold_one_character_at_a_time(text) for text in samples]

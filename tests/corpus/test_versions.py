@@ -140,7 +140,10 @@ def _random_documents(seed, count=250):
 @pytest.mark.parametrize("seed", range(6))
 def test_blocked_linking_finds_exactly_the_pairs_that_comparing_every_pair_finds(seed):
     profiles = [p for p in map(version_profile, _random_documents(seed)) if p is not None]
-    assert versions._scored_pairs([versions._Words.of(p) for p in profiles]) == _every_pair(profiles)
+    by_day = {}
+    for profile in profiles:
+        by_day.setdefault(profile.day, []).append(profile)
+    assert versions._scored_pairs(by_day) == _every_pair(profiles)
 
 
 def test_a_profile_is_a_small_picklable_signature_of_day_parties_and_words():
@@ -194,3 +197,28 @@ def test_profiles_made_in_another_process_link_the_same():
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         profiles = pool.map(version_profile, documents)
     assert link_profiles(profiles) == {"a/1": ("b/1",), "b/1": ("a/1",)}
+
+
+def test_the_order_of_the_profiles_does_not_change_the_groups():
+    profiles = [version_profile(doc) for doc in _random_documents(4, count=150)]
+    shuffled = list(profiles)
+    random.Random(1).shuffle(shuffled)
+    assert link_profiles(shuffled) == link_profiles(profiles)
+
+
+def test_a_crowded_day_finds_every_copy_with_a_bounded_number_of_comparisons(monkeypatch):
+    """2,000 records of one day with the same parties, four editions of 500 telegrams: comparing every pair would
+    be ~1.5 million comparisons; the rare words find each telegram's copies within a fixed number per record
+    (those sharing most rare words, and the first of the day's block of parties)."""
+    rng = random.Random(0)
+    vocabulary = [f"word{n}" for n in range(5000)]
+    texts = [" ".join(rng.sample(vocabulary, 40)) for _ in range(500)]
+    documents = [_doc(f"ed{edition}/{n}", "1950-11-01", ["Joseph Stalin"], ["Mao Zedong"], body=text,
+                      title="Telegram") for edition in range(4) for n, text in enumerate(texts)]
+    compared = []
+    match = versions._match
+    monkeypatch.setattr(versions, "_match", lambda a, b: compared.append(1) or match(a, b))
+    linked = link_profiles(version_profile(doc) for doc in documents)
+    assert linked == {doc.id: tuple(sorted(f"ed{e}/{doc.number}" for e in range(4) if e != int(doc.collection[2:])))
+                      for doc in documents}
+    assert len(compared) <= len(documents) * (versions.MAX_KEYED + versions.SMALL_BLOCK)
