@@ -148,7 +148,9 @@ class TermPool:
     them, so concatenating a term's lists in run order keeps its docnums ascending.
     """
 
-    CHUNK = 5000  # terms per pickled chunk of a run
+    # Posting-list items (three a posting) per pickled chunk of a run: the final merge holds one chunk of every
+    # run at a time, so this bounds its memory (counted in terms, 5,000 common terms made a chunk of ~100 MB).
+    CHUNK_ITEMS = 30_000
     NEW_TERM_BYTES = 200  # estimated memory of a term's first posting (key, list), plus the term and value bytes
     POSTING_BYTES = 100  # estimated memory of each further posting, plus its value bytes
 
@@ -180,12 +182,13 @@ class TermPool:
             return
         path = f"{random_name()}.run"
         with self.tempstore.create_file(path).raw_file() as out:
-            chunk = []
+            chunk, items = [], 0
             for item in self._sorted_current():
                 chunk.append(item)
-                if len(chunk) >= self.CHUNK:
+                items += len(item[1])
+                if items >= self.CHUNK_ITEMS:
                     pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
-                    chunk = []
+                    chunk, items = [], 0
             if chunk:
                 pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
         self.runs.append(path)
