@@ -29,7 +29,7 @@ from corpus.loader import corpus_hash, record_hash
 from corpus.shards import CorpusScan, ShardPlan, join_scans, scan_shard
 from index.analysis import analysis_fingerprint
 from index.cluster import InProcess
-from index.columns import (TABLES, ARRAYS, ColumnPart, PartBuilder, compute_columns, join_parts, load_columns,
+from index.columns import (ColumnPart, PartBuilder, compute_columns, is_column_file, join_parts, load_columns,
                            save_columns, segment_starts)
 from index import integrity
 from index.errors import IndexUnavailable
@@ -239,7 +239,7 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
         with index.reader() as reader:
             columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes, *kept)
         generation = _seal(root, number, tmp, columns, corpus.corpus_hash(), corpus.authority,
-                           "incremental", started, checksums=live.meta[integrity.FILES])
+                           "incremental", started, checksums=_linked(live.meta[integrity.FILES]))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -248,10 +248,17 @@ def _incremental(corpus, root: Path, live: Generation, old, progress: Progress |
                     deleted=len(deleted))
 
 
+def _linked(checksums: dict) -> dict:
+    """The recorded checksums of the files `_link_index_files` links (the columns are rewritten, and may well
+    keep their size)."""
+    return {name: entry for name, entry in checksums.items() if not is_column_file(name)}
+
+
 def _link_index_files(source: Path, target: Path) -> None:
     """Hard-link the Whoosh files of a generation (copy where links are impossible); not its own metadata."""
     for path in source.iterdir():
-        if path.name in (META, ARRAYS, TABLES, integrity.SIGNATURES) or not path.is_file() or "WRITELOCK" in path.name:
+        if (path.name in (META, integrity.SIGNATURES) or is_column_file(path.name) or not path.is_file()
+                or "WRITELOCK" in path.name):
             continue
         try:
             os.link(path, target / path.name)

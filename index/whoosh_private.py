@@ -2,7 +2,7 @@
 
 pyproject.toml pins the 2.7 series and importing this module fails on any other, because what follows leans on
 names Whoosh does not promise to keep: the W3 codec's postings blocks and length columns, the segment
-writer's commit steps and postings writer fields, `StructFile.subset`, `FileStorage._fpath`, the file-name
+writer's commit steps and postings writer fields, `StructFile.subset`, `BufferFile`'s and `SubFile`'s insides, `FileStorage._fpath`, the file-name
 endings inside compound segments, and `Token`'s attributes. `tests/index/test_whoosh_private.py` checks that
 each fast path here is still taken and that the segment writer writes what Whoosh's own writer writes; when
 Whoosh changes, those tests fail instead of search or indexing silently slowing down.
@@ -13,6 +13,7 @@ the fast segment writer (full builds).
 from __future__ import annotations
 
 import heapq
+import mmap
 import pickle
 from operator import itemgetter
 
@@ -20,6 +21,7 @@ import numpy as np
 import whoosh
 from whoosh.analysis.acore import Token
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.util import random_name
@@ -48,36 +50,68 @@ def new_token(text, pos, startchar, endchar, kind, mode, **extra) -> Token:
 ON_DISK_SUFFIXES = (".pst", "._stored.col")  # member files of a compound segment: postings, stored fields
 
 
-class SegmentFile(StructFile):
-    """A compound segment file handing out its members as in-memory buffers (at most `in_memory_max` bytes,
-    not postings or stored fields) or as views read on demand."""
+class MappedMember(BufferFile):
+    """A member of a compound segment as a read-only view of the segment's memory map: Whoosh's `get` reads
+    (term dictionary lookups, per-document columns) slice the map, so the bytes live once in the page cache
+    for every process instead of in a private copy each (Whoosh's BufferFile copies its buffer)."""
 
-    def __init__(self, fileobj, in_memory_max: int, **kwargs):
+    def __init__(self, source: mmap.mmap, offset: int, length: int, name=None):
+        self._buf = memoryview(source)[offset:offset + length]
+        self._name = name
+        self.file = SubFile(source, offset, length, name=name)  # stream reads (read_pickle, read_varint…)
+        self.onclose = None
+        self.is_real = False
+        self.is_closed = False
+        self._source, self._offset = source, offset
+
+    def subset(self, position, length, name=None):
+        return MappedMember(self._source, self._offset + position, length, name=name or self._name)
+
+    def close(self):
+        try:
+            self._buf.release()
+        except BufferError:  # something still reads from it; the view goes with its last reader
+            pass
+        self.is_closed = True
+
+
+class SegmentFile(StructFile):
+    """A compound segment file handing out its members as views of one read-only memory map (the term
+    dictionary, lengths and other per-document columns: many small reads) or, for postings and stored fields,
+    as files read on demand (the bulk of the index, read in blocks; mapping them would only add their pages
+    to each worker's resident set)."""
+
+    def __init__(self, fileobj, **kwargs):
         super().__init__(fileobj, **kwargs)
-        self.in_memory_max = in_memory_max
+        self._map = mmap.mmap(fileobj.fileno(), 0, access=mmap.ACCESS_READ)
 
     def subset(self, offset, length, name=None):
         name = name or self._name
-        if length <= self.in_memory_max and not str(name).endswith(ON_DISK_SUFFIXES):
-            self.file.seek(offset)
-            return BufferFile(self.file.read(length), name=name)
-        return super().subset(offset, length, name=name)
+        if str(name).endswith(ON_DISK_SUFFIXES):
+            return super().subset(offset, length, name=name)
+        return MappedMember(self._map, offset, length, name=name)
+
+    def close(self):
+        super().close()
+        try:
+            self._map.close()
+        except BufferError:  # a member view is still referenced: the map goes when the last one does
+            pass
 
 
 class _Storage(FileStorage):
-    def __init__(self, path: str, in_memory_max: int):
+    def __init__(self, path: str):
         super().__init__(path, supports_mmap=False)
-        self.in_memory_max = in_memory_max
 
     def open_file(self, name, **kwargs):
         if name.endswith(".seg"):
-            return SegmentFile(open(self._fpath(name), "rb"), self.in_memory_max, name=name, **kwargs)
+            return SegmentFile(open(self._fpath(name), "rb"), name=name, **kwargs)
         return super().open_file(name, **kwargs)
 
 
-def open_index(path: str, in_memory_max: int):
+def open_index(path: str):
     """The Whoosh index in `path` with compound segments read through `SegmentFile`."""
-    return _Storage(path, in_memory_max).open_index()
+    return _Storage(path).open_index()
 
 
 # ---- postings and lengths ----------------------------------------------------------------------------------------

@@ -50,13 +50,15 @@ class Postings:
         return self.cache.put(key, result)
 
     def positions(self, fieldname: str, text) -> np.ndarray:
-        """Sorted docnum << 32 | position of every occurrence of one term, for phrase matching."""
-        if self.has_offsets(fieldname):
-            return self.occurrences(fieldname, text)[0]
+        """Sorted docnum << 32 | position of every occurrence of one term, for phrase matching. Kept without the
+        character offsets (half the bytes): a phrase with "of" in it needs every "of" of the index."""
         key = ("p", fieldname, text)
         found = self.cache.get(key)
         if found is not None:
             return found
+        if self.has_offsets(fieldname):
+            kept = self.cache.get(("o", fieldname, text))
+            return self.cache.put(key, kept[0] if kept else self._decode_occurrences(fieldname, text, offsets=False))
         fmt = self.schema[fieldname].format
         docs, positions = [], []
         for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
@@ -77,21 +79,26 @@ class Postings:
         found = self.cache.get(key)
         if found is not None:
             return found
+        return self.cache.put(key, self._decode_occurrences(fieldname, text))
+
+    def _decode_occurrences(self, fieldname: str, text, offsets: bool = True):
+        """`occurrences` decoded, or only its first array (the position keys) without `offsets`."""
         docs, rows = [], []
         for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
             counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
             flat = np.frombuffer(b"".join(values), dtype=np.int32)
             heads = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
             at = np.repeat(heads + 1, counts) + 3 * _ranks(counts)
-            rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])))
+            rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])) if offsets else flat[at][None])
             docs.append(np.repeat(block_ids, counts))
         if not docs:
-            return self.cache.put(key, (_EMPTY_I, _EMPTY_I32, _EMPTY_I32))
+            return (_EMPTY_I, _EMPTY_I32, _EMPTY_I32) if offsets else _EMPTY_I
         # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
         triples = np.concatenate(rows, axis=1)
+        if not offsets:
+            return (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
         keys = (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
-        found = (keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2]))
-        return self.cache.put(key, found)
+        return keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2])
 
     def spans(self, fieldname: str, texts, docnums, walked=None) -> dict[int, list[tuple[int, int]]]:
         """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.

@@ -403,7 +403,7 @@ class Searcher:
 
     @staticmethod
     def _docnum(snapshot: Snapshot, doc_id: str) -> int:
-        docnum = snapshot.docnum_by_id.get(doc_id)
+        docnum = snapshot.docnum_of(doc_id)
         if docnum is None or not snapshot.columns.live[docnum]:
             raise NotFound(f"no document '{doc_id}'")
         return docnum
@@ -431,7 +431,7 @@ def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str, ranks: dict
 def _results(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
     """(every selected docnum in result order, one representative per version group in that order)."""
     sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
-    ranks = {"title": snapshot.title_rank(np.flatnonzero(selected))} if sort == "title" else \
+    ranks = {"title": snapshot.title_rank} if sort == "title" else \
         {"collection": snapshot.collection_rank} if sort == "collection" else None
     ordered = _order(selected, match.score, snapshot.columns, sort, ranks)
     heads = representatives(ordered, snapshot.groups, snapshot.version_rank, snapshot.has_versions)

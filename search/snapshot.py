@@ -1,20 +1,19 @@
 """Everything a search needs from one index generation, opened once and kept while that generation is live.
 
-The numpy columns come from `index/columns.py`; derived arrays (the owner docnum of every CSR entry, version
-groups, date order, folded value tables) are computed here once per generation, so a query only does
-vectorised work over them.
+The numpy columns come from `index/columns.py`, memory-mapped, with the orders computed at build time (title,
+collection and id order, version groups), so every worker shares them; the few arrays derived from them here
+(the owner docnum of every CSR entry, version representatives, date order, folded value tables) are small and
+computed once per generation, so a query only does vectorised work over them.
 """
 from __future__ import annotations
 
-import re
-import threading
 import weakref
 from functools import cached_property
 
 import numpy as np
 
 from index.columns import Columns, load_columns
-from corpus.authority import Authority, AuthorityEntry, fold
+from corpus.authority import Authority, AuthorityEntry
 from index.analysis import AuthorityFilter
 from index.caching import BoundedCache
 from index.facets import FACET_BY_FIELD, FACETS
@@ -50,15 +49,11 @@ class Snapshot:
             raise
         self.size = len(self.columns.ids)
         self.facets = {spec.name: FacetColumn.build(spec, self.columns.facets[spec.field]) for spec in FACETS}
-        self.docnum_by_id = self.columns.docnum_of()
         self.schema = self.index.schema  # Whoosh re-reads (and re-unpickles) the schema on every `.schema`
         self.analyzer = self.schema["body"].analyzer
         self.authority = authority_of(self.analyzer, generation.meta.get("names"))
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = BoundedCache(SPAN_CACHE_BYTES)  # highlight spans of (field, term, docnum) walked in postings
-        self._title_keys = np.full(self.size, "", dtype=object)  # folded titles, read when first sorted by
-        self._title_known = np.zeros(self.size, dtype=np.int8)
-        self._title_lock = threading.Lock()
         self._expansions = BoundedCache(EXPANSIONS_BYTES)  # expansion key → (terms searched, terms matching)
         self.fuzzy_names = FuzzyNames(self.analyzer)
 
@@ -74,25 +69,23 @@ class Snapshot:
             check_files(self.generation, trusted=self._file_signatures)
             self._file_signatures = now
 
-    @cached_property
+    def docnum_of(self, doc_id: str) -> int | None:
+        """The docnum of a live document by its id, or None."""
+        return self.columns.docnum_of(doc_id)
+
+    @property
     def groups(self) -> np.ndarray:
-        """Version group of every docnum: the smallest docnum among the documents linked to it by `versions`
-        (read from the columns; the links are symmetric in the corpus, but either direction joins)."""
-        versions = self.columns.facets["versions"]
-        targets = np.array([self.docnum_by_id.get(v, -1) for v in versions.values], dtype=np.int64)
-        owners = np.repeat(np.arange(self.size, dtype=np.int64), np.diff(versions.offsets))
-        linked = targets[versions.value_ids] if len(versions.value_ids) else np.zeros(0, dtype=np.int64)
-        keep = linked >= 0
-        return _components(self.size, owners[keep], linked[keep])
+        """Version group of every docnum: the smallest docnum among the documents linked to it by `versions`."""
+        return self.columns.orders.groups
 
     @cached_property
     def version_rank(self) -> np.ndarray:
         """Which version stands for its group in results: the fullest text (longest body as the index measures
         it), then the smallest id. A property of the document, not of the search, so a group shows the same
         representative for every search that matches it."""
-        order = np.lexsort((self._ids, -self.postings.lengths("body")))
-        rank = np.empty(self.size, dtype=np.int64)
-        rank[order] = np.arange(self.size, dtype=np.int64)
+        order = np.lexsort((self.columns.orders.id_rank, -self.postings.lengths("body")))
+        rank = np.empty(self.size, dtype=np.int32)
+        rank[order] = np.arange(self.size, dtype=np.int32)
         return rank
 
     @cached_property
@@ -101,34 +94,17 @@ class Snapshot:
         groups = self.groups
         return np.bincount(groups, minlength=self.size)[groups] > 1
 
-    def title_rank(self, docnums: np.ndarray) -> np.ndarray:
-        """Places in title order (folded, so case and diacritics do not sort apart; ties by id) of `docnums`,
-        as an array over all docnums (others 0), for `sort=title`. Titles are read from stored fields the first
-        time a document is sorted by title in this generation (about 0.3 ms each), then kept."""
-        with self._title_lock:
-            missing = docnums[self._title_known[docnums] == 0]
-            for docnum in missing.tolist():
-                self._title_keys[docnum] = fold(self.searcher.stored_fields(docnum).get("title", "") or "")
-            self._title_known[missing] = 1
-            keys = self._title_keys[docnums]
-        order = np.lexsort((self._ids[docnums], keys))
-        rank = np.zeros(self.size, dtype=np.int64)
-        rank[docnums[order]] = np.arange(len(docnums), dtype=np.int64)
-        return rank
+    @property
+    def title_rank(self) -> np.ndarray:
+        """Every docnum's place in title order (folded, so case and diacritics do not sort apart; ties by id),
+        for `sort=title`: computed at build time (see `index.columns.Orders`)."""
+        return self.columns.orders.title_rank
 
-    @cached_property
-    def _ids(self) -> np.ndarray:
-        return np.array(self.columns.ids, dtype=object)
-
-    @cached_property
+    @property
     def collection_rank(self) -> np.ndarray:
         """Every docnum's place in (collection, number) order, numbers compared as numbers ("2" before "10",
         "18a" after "18"), for `sort=collection`."""
-        keys = [_collection_key(doc_id) for doc_id in self.columns.ids]
-        order = sorted(range(self.size), key=keys.__getitem__)
-        rank = np.empty(self.size, dtype=np.int64)
-        rank[np.array(order, dtype=np.int64)] = np.arange(self.size, dtype=np.int64)
-        return rank
+        return self.columns.orders.collection_rank
 
     @cached_property
     def versions_of(self) -> dict[int, list[int]]:
@@ -155,8 +131,7 @@ class Snapshot:
         """Live dated docnums from earliest to latest (start, then end, then id): for neighbours."""
         cols = self.columns
         dated = np.flatnonzero(cols.live & (cols.date_start > 0))
-        ids = np.array(cols.ids, dtype=object)[dated]
-        order = np.lexsort((ids, cols.date_end[dated], cols.date_start[dated]))
+        order = np.lexsort((cols.orders.id_rank[dated], cols.date_end[dated], cols.date_start[dated]))
         return dated[order]
 
     def expand(self, q) -> tuple:
@@ -216,27 +191,3 @@ def authority_of(analyzer, names: dict | None = None):
     return Authority([AuthorityEntry(key, forms[0], *names.get(key, ("person", ""))[:1], tuple(forms[1:]),
                                      description=(names.get(key) or ("", ""))[1])
                       for key, forms in entries if forms])
-
-
-def _components(size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """For every node of the graph with edges a[i]–b[i], the smallest node of its connected component:
-    minimum labels pushed across the edges, with pointer jumping, until nothing changes (a few rounds for
-    version groups, which are small)."""
-    labels = np.arange(size, dtype=np.int64)
-    while True:
-        low = np.minimum(labels[a], labels[b])
-        fresh = labels.copy()
-        np.minimum.at(fresh, a, low)
-        np.minimum.at(fresh, b, low)
-        fresh = fresh[fresh]
-        if np.array_equal(fresh, labels):
-            return labels
-        labels = fresh
-
-
-
-
-def _collection_key(doc_id: str) -> tuple:
-    collection, _, number = doc_id.partition("/")
-    digits = re.match(r"\d+", number)
-    return (collection, int(digits.group()) if digits else float("inf"), number)

@@ -1,4 +1,6 @@
-"""Columns carried over segment by segment through incremental updates equal columns computed from scratch."""
+"""Columns carried over segment by segment through incremental updates equal columns computed from scratch; loaded
+columns are memory-mapped."""
+import numpy as np
 from whoosh import index as whoosh_index
 
 from index.build import build_full, build_incremental
@@ -54,21 +56,76 @@ def test_incremental_columns_equal_a_full_computation_across_merges(tmp_path):
 
 
 def test_columns_from_an_older_kwarchive_ask_for_a_reindex_and_incremental_rebuilds_in_full(tmp_path):
+    """A generation written by kwarchive before memory-mapped columns (one columns.npz, tables in columns.json):
+    searching it asks for a reindex, and an incremental reindex rebuilds in full."""
     import json
 
+    import numpy as np
     import pytest
 
     from index.errors import IndexUnavailable
 
     documents = small_documents()
     build_full(FixtureCorpus(documents), tmp_path)
-    tables_path = live_generation(tmp_path).path / "columns.json"
-    tables = json.loads(tables_path.read_text(encoding="utf-8"))
-    del tables["facets"]["versions"]
-    tables_path.write_text(json.dumps(tables), encoding="utf-8")
+    generation = live_generation(tmp_path).path
+    columns = load_columns(generation)
+    old_tables = {"ids": list(columns.ids), "content_hashes": list(columns.content_hashes),
+                  "facets": {name: list(facet.values) for name, facet in columns.facets.items()}}
+    old_arrays = {"live": np.array(columns.live), "date_start": np.array(columns.date_start),
+                  "date_end": np.array(columns.date_end)}
+    for path in generation.glob("columns.*"):  # the format since: columns.json + columns.bin
+        path.unlink()
+    np.savez(generation / "columns.npz", **old_arrays)
+    (generation / "columns.json").write_text(json.dumps(old_tables), encoding="utf-8")
     with pytest.raises(IndexUnavailable, match="older kwarchive.*kwarchive reindex"):
-        load_columns(live_generation(tmp_path).path)
+        load_columns(generation)
     documents[0] = changed(documents[0], body="An edited body.")
     summary = build_incremental(FixtureCorpus(documents), tmp_path)
     assert summary.mode == "full" and summary.documents == len(documents)
     assert "versions" in load_columns(live_generation(tmp_path).path).facets
+    assert not list(live_generation(tmp_path).path.glob("columns.npz"))
+
+
+def test_loaded_columns_are_memory_mapped_not_copied(tmp_path):
+    """Every array of loaded columns, string tables included, is a read-only view of the mapped columns file,
+    so the page cache holds one copy for every worker."""
+    import mmap
+
+    build_full(FixtureCorpus(small_documents()), tmp_path)
+    columns = load_columns(live_generation(tmp_path).path)
+    arrays = {"live": columns.live, "date_start": columns.date_start, "date_end": columns.date_end,
+              "ids": columns.ids.data, "ids offsets": columns.ids.offsets, "titles": columns.title_keys.data}
+    arrays |= {f"orders.{name}": value for name, value in vars(columns.orders).items()}
+    for name, facet in columns.facets.items():
+        arrays |= {f"{name}.offsets": facet.offsets, f"{name}.value_ids": facet.value_ids,
+                   f"{name}.values": facet.values.data}
+    for name, array in arrays.items():
+        assert isinstance(array, np.ndarray) and not array.flags.writeable, name
+        assert isinstance(mapping_of(array), mmap.mmap), f"{name} is a copy, not a mapped file"
+
+
+def mapping_of(array):
+    """What a numpy array's memory belongs to, through any views (an mmap.mmap for a memory-mapped file)."""
+    while isinstance(array, (np.ndarray, memoryview)):
+        array = array.base if isinstance(array, np.ndarray) else array.obj
+    return array
+
+
+def test_columns_find_documents_by_id_and_keep_the_orders_searches_sort_by(tmp_path):
+    documents = small_documents()
+    build_full(FixtureCorpus(documents), tmp_path)
+    columns = load_columns(live_generation(tmp_path).path)
+    for docnum, doc_id in enumerate(columns.ids):
+        assert columns.docnum_of(doc_id) == docnum
+    assert columns.docnum_of("fx/nothing") is None and columns.docnum_of("") is None
+    by_title = sorted(range(len(columns.ids)), key=lambda n: columns.orders.title_rank[n])
+    assert [columns.title_keys[n] for n in by_title] == sorted(columns.title_keys)
+    assert sorted(columns.orders.title_rank.tolist()) == list(range(len(columns.ids)))
+
+
+def test_version_groups_are_connected_components_labelled_by_their_smallest_docnum():
+    from index.columns import _components
+
+    a, b = np.array([5, 3, 1, 7], dtype=np.int64), np.array([3, 7, 2, 6], dtype=np.int64)  # a chain 5-3-7-6
+    assert _components(9, a, b).tolist() == [0, 1, 1, 3, 4, 3, 3, 3, 8]
+    assert _components(3, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == [0, 1, 2]

@@ -172,7 +172,7 @@ def test_searching_reads_whole_postings_blocks_and_one_byte_length_columns(built
         snapshot.close()
 
 
-def test_the_term_dictionary_is_read_into_memory_and_postings_are_not(built, monkeypatch):
+def test_the_term_dictionary_is_a_view_of_the_mapped_segment_and_postings_are_read_on_demand(built, monkeypatch):
     from index.generations import live_generation
 
     members = {}
@@ -186,5 +186,6 @@ def test_the_term_dictionary_is_read_into_memory_and_postings_are_not(built, mon
     monkeypatch.setattr(whoosh_private.SegmentFile, "subset", recording)
     with open_whoosh(live_generation(built[0]).path).searcher() as searcher:
         assert len(list(searcher.postings("body", "ent:joseph-stalin").all_ids())) > 128
-    kinds = {name.rsplit(".", 1)[-1]: isinstance(member, BufferFile) for name, member in members.items()}
-    assert kinds["trm"] is True and kinds["pst"] is False
+    kinds = {name.rsplit(".", 1)[-1]: type(member) for name, member in members.items()}
+    assert kinds["trm"] is whoosh_private.MappedMember and kinds["pst"] is not whoosh_private.MappedMember
+    assert not issubclass(kinds["pst"], BufferFile)

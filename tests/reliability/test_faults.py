@@ -39,7 +39,7 @@ def _break(root: Path, how: str) -> None:
         for toc in generation.glob("*.toc"):
             toc.write_bytes(toc.read_bytes()[:20])
     elif how == "columns corrupt":
-        (generation / "columns.npz").write_bytes(b"not a numpy archive")
+        (generation / "columns.bin").write_bytes(b"not a columns file")
     elif how in ("random bytes in a segment", "zeroed block in a segment"):
         segment = max(generation.glob("*.seg"), key=lambda p: p.stat().st_size)
         middle = segment.stat().st_size // 2

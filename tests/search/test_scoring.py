@@ -35,6 +35,18 @@ def test_postings_arrays_equal_whoosh_postings_and_are_cached_per_generation(tin
     assert snapshot.postings.term("body", "armistice")[0] is docnums
 
 
+def test_phrase_matching_keeps_only_positions_of_its_words(tiny):
+    """A phrase needs where its words stand, not their character offsets: the cache keeps position keys only
+    (half the bytes; a phrase with "of" in it holds every "of" of the index), equal to the full decoding's."""
+    snapshot = tiny._current()
+    postings = snapshot.postings
+    query = parse_query('"prisoners of war"', snapshot.analyzer, snapshot.resolve_field_value).query
+    matching(snapshot, query, scored=True)
+    kept = postings.cache.get(("p", "body", "of"))
+    assert kept is not None and len(kept) > 0 and postings.cache.get(("o", "body", "of")) is None
+    assert kept.tolist() == postings.occurrences("body", "of")[0].tolist()
+
+
 @pytest.mark.parametrize("text", ["armistice", "Stalin telegram", "Shtikov", "armist*", "김일성", '"armistice talks"'])
 def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeypatch):
     from search import postings as postings_module
@@ -56,14 +68,6 @@ def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeyp
         compared += sum(len(s) for s in walked.values())
     assert compared > 0
     assert all(snapshot.postings.cache.get(("o", f, t)) is not None for f, ts in terms.items() for t in ts)
-
-
-def test_version_groups_are_connected_components_labelled_by_their_smallest_docnum():
-    from search.snapshot import _components
-
-    a, b = np.array([5, 3, 1, 7], dtype=np.int64), np.array([3, 7, 2, 6], dtype=np.int64)  # a chain 5-3-7-6
-    assert _components(9, a, b).tolist() == [0, 1, 1, 3, 4, 3, 3, 3, 8]
-    assert _components(3, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == [0, 1, 2]
 
 
 def refuse_walking(monkeypatch):
