@@ -32,10 +32,9 @@ def index_contents(root):
 
 def columns_by_id(root):
     columns = load_columns(live_generation(root).path)
-    docnum = columns.docnum_of()
-    return {doc_id: (columns.content_hashes[n], int(columns.date_start[n]),
+    return {doc_id: (columns.content_hashes[n], int(columns.date_start[n]), columns.docnum_of(doc_id) == n,
                      {name: facet.values_of(n) for name, facet in columns.facets.items()})
-            for doc_id, n in docnum.items()}
+            for n, doc_id in enumerate(columns.ids) if doc_id}
 
 
 def _record(number, day, sender, recipient, body):
