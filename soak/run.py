@@ -6,6 +6,10 @@ enough for the build to fork index workers are SIGKILLed (their workers must die
 
     .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--parallel-kills 4] [--workdir DIR]
 
+The hostile phases alone against an index of your own (say, 100,000 documents built from CORPUS):
+
+    .venv/bin/python -m soak.run --index DIR --corpus CORPUS --phases slow,costly,exports
+
 Ends with `soak: N requests, E errors, p99 X ms`; the exit status is non-zero on any error or problem.
 """
 from __future__ import annotations
@@ -32,6 +36,7 @@ SWITCH_SECONDS = 5.0  # a new generation must be served to every request sent th
 SLOW_CLIENT_P95 = 1.0  # seconds: ordinary searches among 64 slow-header and 16 slow-reading connections
 COSTLY_TRICKLE_P95 = 0.2  # seconds: ordinary searches under 4 clients sending 0.11 costly queries per second
 EXPECTED = {"marker_doc": (200, 404)}
+PHASES = ("load", "reindex", "kills", "slow", "costly", "exports", "parallel")
 
 
 def soak_url(rng: random.Random) -> tuple[str, str]:
@@ -53,7 +58,9 @@ class Run:
         self.problems: list[str] = []
         self.expected: dict[int, dict] = {}  # generation -> {"documents", "marker"}
         self.workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kwarchive-soak-"))
-        self.index = self.workdir / "index"
+        self.index = Path(args.index) if args.index else self.workdir / "index"
+        self.phases = set(args.phases.split(","))
+        self.rows_per_export: int | None = None  # --index: every generation is built from one corpus
 
     def log(self, line: str) -> None:
         print(line, flush=True)
@@ -171,7 +178,7 @@ class Run:
     def slow_clients(self, server) -> None:
         workers = server.worker_pids()
         with hostile.slow_headers(server.base, 64) as trickling, \
-                hostile.slow_readers(server.base, 16, "/search?format=csv") as reading:
+                hostile.slow_readers(server.base, 16, self.args.reader_export) as reading:
             time.sleep(2)
             self.probes(server, "searches among 64 slow-header and 16 slow-reading clients", SLOW_CLIENT_P95,
                         self.args.seconds / 2)
@@ -203,16 +210,31 @@ class Run:
         threads = [threading.Thread(target=exporter, args=(n,), daemon=True) for n in range(3)]
         for thread in threads:
             thread.start()
-        for root, incremental in ((corpora.marked, False), (corpora.plain, True)) * 2:
-            self.build(corpora, root, incremental=incremental)
+        if corpora is None:  # --index: one full reindex from --corpus; every export counts all its documents
+            self.log_reindex(reindex(self.index, Path(self.args.corpus), timeout=3600))
+        else:
+            for root, incremental in ((corpora.marked, False), (corpora.plain, True)) * 2:
+                self.build(corpora, root, incremental=incremental)
         stop.set()
         for thread in threads:
-            thread.join(timeout=60)
+            thread.join(timeout=300)
         for sample in samples:  # judged now that every generation's expected counts are known
+            if corpora is None:
+                continue
             wanted = self.expected.get(int(sample.generation or 0), {}).get("marker")
             if not sample.error and sample.value != wanted:
                 sample.error = f"{sample.value} marker rows from generation {sample.generation}, which has {wanted}"
+        whole = [s for s in samples if s.status == 200 and not s.error]
         self.phase("exports during reindexes", samples, time.monotonic() - started)
+        self.log(f"  exports: {len(samples)} asked, {len(whole)} whole, "
+                 f"{sum(1 for s in samples if s.status == 413)} refused (413), "
+                 f"{sum(1 for s in samples if s.error)} failed; generations {sorted({s.generation for s in samples})}")
+
+    def log_reindex(self, done) -> None:
+        if done.returncode or done.generation is None:
+            self.problems.append(f"reindex failed: {done.output[-400:]}")
+        else:
+            self.log(f"  full reindex: generation {done.generation} in {done.seconds:.1f} s")
 
     def one_export(self, server) -> Sample:
         host, port = hostile.host_port(server.base)
@@ -228,8 +250,14 @@ class Run:
             return Sample(begun, (time.monotonic() - begun) * 1000, 0, path, "export", error=repr(exc))
         sample = Sample(begun, (time.monotonic() - begun) * 1000, response.status, path, "export",
                         generation=response.getheader("X-Kwarchive-Generation", ""))
-        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        if response.status == 413 and self.args.index:
+            return sample  # refused, naming the limit: whole or refused is the promise
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")))) if response.status == 200 else []
         sample.value = sum(1 for row in rows if row["collection"] == MARKER_COLLECTION)
+        if self.args.index and response.status == 200:
+            self.rows_per_export = self.rows_per_export or len(rows)
+            if len(rows) != self.rows_per_export:
+                sample.error = f"{len(rows)} rows; every generation of this corpus has {self.rows_per_export}"
         if response.status != 200:
             sample.error = f"status {response.status}"
         elif len(body) != int(response.getheader("Content-Length", -1)):
@@ -246,20 +274,29 @@ class Run:
 
     def main(self) -> int:
         self.log(f"soak: workdir {self.workdir}")
-        corpora = write_corpora(self.workdir)
-        self.build(corpora, corpora.plain)
+        corpora = None
+        if not self.args.index:
+            corpora = write_corpora(self.workdir)
+            self.build(corpora, corpora.plain)
         with servers.start(self.index, self.workdir / "gunicorn.log", workers=self.args.workers,
-                           corpus_root=corpora.marked) as server:
+                           corpus_root=corpora.marked if corpora else Path(self.args.corpus), wait=300) as server:
             self.log(f"gunicorn on {server.base} with {len(server.worker_pids())} workers "
                      f"(log {server.log})")
-            self.steady(server)
-            self.reindex_under_load(server, corpora)
-            self.kills_under_load(server, corpora)
-            self.slow_clients(server)
-            self.costly_trickle(server)
-            self.exports_during_reindex(server, corpora)
+            hostile.probe(server.base, 8, interval=0, timeout=120)  # every worker opens its searcher first
+            if corpora is not None and "load" in self.phases:
+                self.steady(server)
+            if corpora is not None and "reindex" in self.phases:
+                self.reindex_under_load(server, corpora)
+            if corpora is not None and "kills" in self.phases:
+                self.kills_under_load(server, corpora)
+            if "slow" in self.phases:
+                self.slow_clients(server)
+            if "costly" in self.phases:
+                self.costly_trickle(server)
+            if "exports" in self.phases:
+                self.exports_during_reindex(server, corpora)
         self.check_server_log(self.workdir / "gunicorn.log")
-        if self.args.parallel_kills:
+        if self.args.parallel_kills and "parallel" in self.phases:
             self.parallel_kills()
         for problem in self.problems:
             self.log(f"PROBLEM: {problem}")
@@ -284,7 +321,18 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--workdir", default=None, help="keep corpora, index and log here (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir even when all is well")
     parser.add_argument("--seed", type=int, default=8)
-    return parser.parse_args(argv)
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all)")
+    parser.add_argument("--index", default=None,
+                        help="serve this existing index instead of building one (only the slow, costly and "
+                             "exports phases run; exports reindex it once from --corpus)")
+    parser.add_argument("--corpus", default=None, help="the corpus root --index was built from")
+    parser.add_argument("--reader-export", default="/search?format=csv",
+                        help="what the 16 slow readers download (default: every document as CSV)")
+    args = parser.parse_args(argv)
+    if bool(args.index) != bool(args.corpus):
+        parser.error("--index and --corpus go together")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

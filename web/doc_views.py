@@ -24,6 +24,7 @@ bp = Blueprint("doc", __name__)
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 PART_CHARS = 100_000  # a longer text is shown in parts of about this many characters, with the full text a link away
+SIMILAR_UP_TO_CHARS = 2_000_000  # a longer text is shown without "More like this" (finding it reads the text again)
 
 
 DOWNLOADS = {"ris": "ris", "bib": "bibtex", "json": "csljson"}  # path suffix → export format
@@ -43,9 +44,14 @@ def document(collection: str, number: str):
         return exports.document_response(fmt, record)
     search = SearchRequest.from_args(request.args)
     q = search.q
-    parts = body_parts(paragraphs_of(record.get("body", "")))
+    body = record.pop("body", "")
+    parts = part_spans(body)
     part = part_number(request.args.get("part"), len(parts))
-    paragraphs, marks = highlight_paragraphs(parts[part - 1] if parts else [], q, searcher)
+    by_lines = _PARAGRAPH_BREAK.search(body.strip()) is None
+    shown = paragraphs_of(body[slice(*parts[part - 1])], by_lines) if parts else []
+    long_text = len(body) > SIMILAR_UP_TO_CHARS
+    del body  # the whole text is not needed past here: a very long one goes back to the allocator at once
+    paragraphs, marks = highlight_paragraphs(shown, q, searcher)
     known = manifests.by_slug(corpus_dir())
     ref = exports.reference_for(record)
     return render_template(
@@ -64,7 +70,7 @@ def document(collection: str, number: str):
         versions=[{"id": v, "label": manifests.version_label(v, corpus_dir())} for v in record.get("versions") or ()],
         compare_url=compare_path(doc_id) if record.get("versions") else None,
         neighbours=_neighbours(searcher, doc_id),
-        similar=_similar(searcher, doc_id),
+        similar=[] if long_text else _similar(searcher, doc_id),
         header_q=q,
         trail=result_trail(searcher, search, _position(), doc_id),
         search=search,
@@ -139,27 +145,25 @@ def full_text(collection: str, number: str):
     return Response(record.get("body", ""), mimetype="text/plain")
 
 
-def body_parts(paragraphs: list[str], limit: int = PART_CHARS) -> list[list[str]]:
-    """Paragraphs in parts of at most `limit` characters; a paragraph longer than that is cut between words."""
-    parts: list[list[str]] = []
-    current, size = [], 0
-    for paragraph in paragraphs:
-        while len(paragraph) > limit:
-            cut = paragraph.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            paragraph, piece = paragraph[cut:].lstrip(), paragraph[:cut]
-            if current:
-                parts.append(current)
-            parts.append([piece])
-            current, size = [], 0
-        if current and size + len(paragraph) > limit:
-            parts.append(current)
-            current, size = [], 0
-        current.append(paragraph)
-        size += len(paragraph)
-    if current:
-        parts.append(current)
-    return parts
+def part_spans(body: str, limit: int = PART_CHARS) -> list[tuple[int, int]]:
+    """Where each part of a text starts and ends (offsets into `body`), at most `limit` characters each: cut at
+    the last paragraph break in reach, else a line break, else between words. A few searches per part, so a text
+    of 50 MB is cut into parts without splitting all of it; only the part shown is split into paragraphs."""
+    spans, start, end = [], 0, len(body)
+    while start < end:
+        stop = end if end - start <= limit else _cut(body, start, start + limit)
+        if not body[start:stop].isspace():
+            spans.append((start, stop))
+        start = stop
+    return spans
+
+
+def _cut(body: str, start: int, stop: int) -> int:
+    for separator in ("\n\n", "\n", " "):
+        at = body.rfind(separator, start + 1, stop)
+        if at > start:
+            return at + 1
+    return stop
 
 
 def part_url(part: int) -> str:
@@ -178,11 +182,13 @@ def part_number(raw: str | None, count: int) -> int:
     return int(raw)
 
 
-def paragraphs_of(body: str) -> list[str]:
-    """Blank lines separate paragraphs; a body without them is split on single line breaks."""
-    parts = _PARAGRAPH_BREAK.split(body.strip()) if body.strip() else []
-    if len(parts) == 1:
-        parts = body.strip().splitlines()
+def paragraphs_of(body: str, by_lines: bool | None = None) -> list[str]:
+    """Blank lines separate paragraphs; a body without them is split on single line breaks (`by_lines` says
+    which, for a part of a longer text)."""
+    text = body.strip()
+    if by_lines is None:
+        by_lines = _PARAGRAPH_BREAK.search(text) is None
+    parts = text.splitlines() if by_lines else _PARAGRAPH_BREAK.split(text)
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 

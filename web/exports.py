@@ -8,9 +8,9 @@ import io
 import json
 import logging
 import re
-import tempfile
 import time
 from datetime import date
+from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote
 
@@ -21,10 +21,12 @@ from search.request import SearchRequest
 from search.result import doc_url
 
 from web import deadline, manifests, served_generation
+from web.export_spool import Entry, Spool
 from web.public_url import absolute_url, public_root
 from web.reference import Reference, reference
 from web.reference_formats import CSV_COLUMNS, bibtex_entry, bibtex_key, csl_item, csv_row, ris_record
 from web.services import corpus_dir, get_searcher
+from web.shared_dirs import shared_dir
 from web.templating import plain_text
 
 CONTENT_TYPES = {
@@ -37,7 +39,6 @@ CONTENT_TYPES = {
 }
 EXTENSIONS = {"csv": "csv", "json": "json", "ris": "ris", "bibtex": "bib", "csljson": "csl.json", "atom": "atom"}
 ROWS_HEADER = "X-Kwarchive-Rows"
-SPOOL_IN_MEMORY = 8 * 2**20  # a larger export file is spooled to a temporary file
 SEND_BLOCK = 64 * 1024
 ROW_COST = 100  # an exported row (stored fields, snippet) costs about as much as reading 100 postings
 log = logging.getLogger("kwarchive.web")
@@ -59,32 +60,55 @@ def export_response(fmt: str, req: SearchRequest) -> Response:
 
     Every row comes from one index generation (pinned until the file is written). The file's length is sent as
     Content-Length and its row count as X-Kwarchive-Rows, so a client can tell a whole file from a cut one; a
-    download still running when the budget ends is cut off, which every HTTP client reports as an error.
+    download still running when the budget ends is cut off, which every HTTP client reports as an error. The
+    written file is kept in the export spool (web/export_spool.py): the same export asked for again, in any
+    worker, is sent from it without being written again.
     """
     budget = float(current_app.config["EXPORT_DEADLINE"])
     deadline.arm(budget, f"The export could not be written within its {budget:g} s budget. Narrow the search (a "
                          "date range, a collection or a type) and export it in parts.")
     ends = time.monotonic() + budget
     searcher = get_searcher()
-    to_reference = reference_maker()
-    with searcher.pinned():
-        total, generation, documents = searcher.every_document(req)
-        served_generation.note(generation)
-        check_size(total)
-        body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-        with searcher.gate(total * ROW_COST):  # a long export takes a turn like a costly search (web/fairness.py)
-            items = ((to_reference(record), hit.to_dict()) for record, hit in documents)
-            for text in WRITERS[fmt](items, req):
-                body.write(text.encode("utf-8"))
+    spool = export_spool()
+    with searcher.pinned() as generation:
+        key = spool.key(generation, fmt, req.to_query_string(), public_root(), manifests.fingerprint(corpus_dir()))
+        entry = spool.open(key)
+        if entry is None and not spool.keeps:
+            entry = write_export(spool, key, fmt, req)
+        elif entry is None:
+            with spool.writer_turn(key, wait=max(0.0, ends - time.monotonic())):
+                entry = spool.open(key) or write_export(spool, key, fmt, req)
     deadline.disarm()
-    size = body.tell()
-    body.seek(0)
-    headers = {"Content-Type": CONTENT_TYPES[fmt], "Content-Length": str(size), ROWS_HEADER: str(total),
+    try:
+        check_size(entry.rows)
+    except TooLarge:
+        entry.handle.close()
+        raise
+    served_generation.note(generation)
+    headers = {"Content-Type": CONTENT_TYPES[fmt], "Content-Length": str(entry.size), ROWS_HEADER: str(entry.rows),
                **attachment_headers(file_name(req, fmt))}
-    return Response(send_by(body, ends, request.full_path), headers=headers, direct_passthrough=True)
+    return Response(send_by(entry.handle, ends, request.full_path), headers=headers, direct_passthrough=True)
+
+
+def write_export(spool: Spool, key: str, fmt: str, req: SearchRequest) -> Entry:
+    """Write every document of the search into the spool (inside `pinned()`, so from one generation)."""
+    searcher = get_searcher()
+    to_reference = reference_maker()
+    total, _, documents = searcher.every_document(req)
+    check_size(total)
+    with searcher.gate(total * ROW_COST):  # a long export takes a turn like a costly search (web/fairness.py)
+        items = ((to_reference(record), hit.to_dict()) for record, hit in documents)
+        return spool.write(key, total, (text.encode("utf-8") for text in WRITERS[fmt](items, req)))
+
+
+def export_spool() -> Spool:
+    config = current_app.config
+    return Spool(Path(config.get("EXPORT_SPOOL") or shared_dir(config["INDEX"], "exports")),
+                 int(config["EXPORT_SPOOL_BYTES"]))
 
 
 def check_size(total: int) -> None:
+    """Refuse an export over the row limit (also one written before the limit was lowered)."""
     limit = int(current_app.config["EXPORT_MAX_ROWS"])
     if total > limit:
         raise TooLarge(f"This search matches {total:,} documents; an export holds at most {limit:,}. Narrow it "

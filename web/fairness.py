@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
-import tempfile
 import threading
 import time
 from contextlib import contextmanager, nullcontext
@@ -22,6 +20,8 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 
 from corpus.errors import KwarchiveError
+
+from web.shared_dirs import shared_dir
 
 _running = 0
 _running_lock = threading.Lock()
@@ -37,11 +37,8 @@ def running_costly() -> int:
 
 
 def slots_dir(index: str) -> Path:
-    """One directory of turn files per index (tests and helpers may run several services on one machine)."""
-    name = hashlib.sha1(str(Path(index).resolve()).encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"kwarchive-turns-{os.getuid()}-{name}"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
+    """The turn files of one index's service."""
+    return shared_dir(index, "turns")
 
 
 def try_lock(path: Path):

@@ -23,6 +23,8 @@ itself. A worker that dies is replaced by the master; requests on the other work
     KWARCHIVE_SEND_TIMEOUT      seconds one write to a client may block (default 30), else the connection closes
     KWARCHIVE_EXPORT_DEADLINE   seconds to write and send one export (default 120); a stopping worker waits this long
                                 (plus 5 s) for running exports to finish before it exits
+    KWARCHIVE_TRIM_AFTER_MB     growth in megabytes after which the end of a request hands freed memory back to the
+                                system (malloc_trim, default 48; web/memory.py)
 """
 import multiprocessing
 import os

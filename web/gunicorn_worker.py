@@ -5,7 +5,8 @@ request has started it reads the rest of the head, and writes the response, with
 trickles its headers or stops reading holds a thread for as long as it likes. This worker reads each request head
 within `KWARCHIVE_HEADER_TIMEOUT` seconds in total (else it answers 408 and closes) and gives every write to the
 client (at most 64 KB of an export) `KWARCHIVE_SEND_TIMEOUT` seconds (else the connection is closed; a response
-with a Content-Length, such as every export, then arrives visibly short). Written against gunicorn 23–27's `gunicorn.workers.gthread`.
+with a Content-Length, such as every export, then arrives visibly short). Once a response is sent, memory the
+request needed goes back to the system (web/memory.py). Written against gunicorn 23–27's `gunicorn.workers.gthread`.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import time
 
 from gunicorn.workers import gthread
 
-from web import fairness
+from web import fairness, memory
 from web.security import HEADERS
 
 HEADER_TIMEOUT = float(os.environ.get("KWARCHIVE_HEADER_TIMEOUT", "10"))
@@ -118,6 +119,8 @@ class ThreadWorker(gthread.ThreadWorker):
             self.log.warning("closed the connection to %s: it did not take its answer in time", conn.client)
             shut(conn.sock)
             return False
+        finally:
+            memory.TRIMMER.after_request()  # a request that needed a lot of memory gives it back (web/memory.py)
 
     def handle_error(self, req, client, addr, exc):
         """gunicorn's own answers (400, 414 URI too long, 431 headers too large) carry the security headers too."""

@@ -1,6 +1,7 @@
 """Collection manifests (titles and citations) for display, read once per process from the corpus root."""
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from pathlib import Path
@@ -36,6 +37,18 @@ def authority(root: str | None) -> Authority:
     except CorpusError:
         own = Path()
     return Authority.load(own if own.is_file() else None)
+
+
+def fingerprint(root: str | None) -> str:
+    """What an export's records take from the corpus root besides the index (manifests, the authority file),
+    summed up in a string that changes when they do."""
+    try:
+        own = corpus_root(root) / AUTHORITY
+        changed = own.stat().st_mtime_ns if own.is_file() else 0
+    except CorpusError:
+        own, changed = None, 0
+    manifests = hashlib.sha1(repr(sorted(by_slug(root).items())).encode()).hexdigest()
+    return f"{root}|{manifests}|{own}|{changed}"
 
 
 def titles(root: str | None) -> dict[str, str]:
