@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import os
 import threading
 
@@ -59,6 +60,7 @@ class Trimmer:
                 return False
             if resident - self.floor <= self.growth:
                 return False
+            gc.collect()  # a request's objects caught in reference cycles are freed only by a collection
             MALLOC_TRIM(0)
             self.floor = resident_bytes()
             return True
