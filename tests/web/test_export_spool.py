@@ -98,3 +98,16 @@ def test_a_written_file_is_renamed_into_place_whole(tmp_path):
     with pytest.raises(RuntimeError):
         spool.write("k2", 1, broken())
     assert spool.open("k2") is None and not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]
+
+
+def test_a_shared_directory_someone_else_could_write_to_is_refused(tmp_path):
+    from web.shared_dirs import shared_dir
+
+    folder = shared_dir(str(tmp_path / "index"), "exports-test")
+    try:
+        assert shared_dir(str(tmp_path / "index"), "exports-test") == folder
+        folder.chmod(0o777)
+        with pytest.raises(PermissionError, match="not a private directory"):
+            shared_dir(str(tmp_path / "index"), "exports-test")
+    finally:
+        folder.rmdir()
