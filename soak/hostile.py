@@ -37,6 +37,14 @@ class Crowd:
         thread.start()
         self.threads.append(thread)
 
+    def wait_until_reading(self, seconds: float) -> float:
+        """Wait (at most `seconds`) until slow readers have their answers coming in, so that searches are timed
+        while they read, not while their export is still being written; returns the seconds waited."""
+        started = time.monotonic()
+        while self.bytes_read == 0 and time.monotonic() - started < seconds:
+            time.sleep(0.2)
+        return time.monotonic() - started
+
     def stop(self) -> None:
         self.stop_event.set()
         for thread in self.threads:

@@ -179,7 +179,8 @@ class Run:
         workers = server.worker_pids()
         with hostile.slow_headers(server.base, 64) as trickling, \
                 hostile.slow_readers(server.base, 16, self.args.reader_export) as reading:
-            waited = wait_for_reading(reading, seconds=150)
+            waited = reading.wait_until_reading(seconds=150)
+            time.sleep(2)
             self.log(f"  slow readers reading after {waited:.0f} s")
             self.probes(server, "searches among 64 slow-header and 16 slow-reading clients", SLOW_CLIENT_P95,
                         self.args.seconds / 2)
@@ -306,16 +307,6 @@ class Run:
         if not self.problems and not self.args.keep and not self.args.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
         return 1 if errors or self.problems else 0
-
-
-def wait_for_reading(crowd, seconds: float) -> float:
-    """Wait (at most `seconds`) until the slow readers have their export coming in, so searches are timed while
-    they read it, not while it is still being written; returns the seconds waited."""
-    started = time.monotonic()
-    while crowd.bytes_read == 0 and time.monotonic() - started < seconds:
-        time.sleep(0.5)
-    time.sleep(2)
-    return time.monotonic() - started
 
 
 def parse_args(argv: list[str] | None = None):

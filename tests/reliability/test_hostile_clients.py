@@ -34,7 +34,9 @@ def port_of(server) -> int:
 
 def test_slow_headers_and_slow_readers_do_not_hold_up_searches(guarded):
     workers = guarded.worker_pids()
-    with hostile.slow_headers(guarded.base, 64) as trickling, hostile.slow_readers(guarded.base, 16, EXPORT):
+    with hostile.slow_headers(guarded.base, 64) as trickling, \
+            hostile.slow_readers(guarded.base, 16, EXPORT) as reading:
+        reading.wait_until_reading(seconds=60)  # timed while they read, not while their export is written
         time.sleep(1)
         results = hostile.probe(guarded.base, 30, interval=0.05, timeout=15)
     assert all(status == 200 for _, status in results), results
