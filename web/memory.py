@@ -42,15 +42,21 @@ def resident_bytes() -> int:
 
 
 class Trimmer:
-    """Remembers the resident size after the last trim; `after_request` trims when it grew past the threshold."""
+    """Remembers the resident size after the last trim; `after_request` trims when it grew past the threshold,
+    and again at the end of the next `FOLLOW_UPS` requests (what a large answer held until it was sent, or what
+    waited in reference cycles, is freed a little later)."""
+
+    FOLLOW_UPS = 3
 
     def __init__(self, growth: int = TRIM_AFTER_GROWTH):
         self.growth = growth
         self.floor: int | None = None
+        self.pending = 0
         self._lock = threading.Lock()
 
     def after_request(self) -> bool:
-        """Trim if the process grew by more than `growth` since the last trim; True when it trimmed."""
+        """Trim if the process grew by more than `growth` since the last trim (or a follow-up is due); True when
+        it trimmed."""
         if MALLOC_TRIM is None:
             return False
         resident = resident_bytes()
@@ -58,8 +64,11 @@ class Trimmer:
             if self.floor is None or resident < self.floor:
                 self.floor = resident
                 return False
-            if resident - self.floor <= self.growth:
+            if resident - self.floor > self.growth:
+                self.pending = self.FOLLOW_UPS + 1
+            if not self.pending:
                 return False
+            self.pending -= 1
             gc.collect()  # a request's objects caught in reference cycles are freed only by a collection
             MALLOC_TRIM(0)
             self.floor = resident_bytes()
