@@ -13,8 +13,6 @@ content hash changed.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import time
@@ -33,6 +31,7 @@ from index.columns import (ColumnPart, PartBuilder, compute_columns, is_column_f
                            save_columns, segment_starts)
 from index import integrity
 from index.errors import IndexUnavailable
+from index.memory import return_freed_memory
 from index.generations import (META, Generation, build_lock, check_files, directory_size, live_generation,
                                next_generation, publish, remove_stale)
 from index.storage import open_whoosh
@@ -133,17 +132,8 @@ def build_incremental(corpus, root: Path | str, progress: Progress | None = None
 def scan_corpus(plan: ShardPlan, runner) -> CorpusScan:
     """The first pass: every shard scanned on `runner`, joined here (versions linked from the profiles)."""
     scan = join_scans(plan, (scan for _n, scan in runner.run(scan_shard, plan.shards, plan.authority_path)))
-    _return_freed_memory()
+    return_freed_memory()
     return scan
-
-
-def _return_freed_memory() -> None:
-    """Give freed memory back to the system (after linking, after each shard task): glibc keeps freed blocks
-    of its heap for reuse otherwise (at 100,000 documents linking left 0.9 GB held by an idle process)."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to ask
-        pass
 
 
 def index_shard(source, directory: str, report: Callable[[int], None] | None = None) -> ShardSegment:
@@ -167,7 +157,7 @@ def index_shard(source, directory: str, report: Callable[[int], None] | None = N
         writer.cancel()
         raise
     finally:
-        _return_freed_memory()  # a worker runs shard after shard: the next one starts from a small heap
+        return_freed_memory()  # a worker runs shard after shard: the next one starts from a small heap
 
 
 def _full(root: Path, authority, sources, runner, progress: Progress | None, total: int,

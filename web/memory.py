@@ -8,28 +8,17 @@ the gunicorn worker (web/gunicorn_worker.py) once each response has been sent.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import os
 import threading
+
+from index.memory import MALLOC_TRIM
 
 # Growth since the last trim (KWARCHIVE_TRIM_AFTER_MB megabytes) that makes the end of a request trim again.
 TRIM_AFTER_GROWTH = int(float(os.environ.get("KWARCHIVE_TRIM_AFTER_MB", "48")) * 2**20)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _malloc_trim():
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return trim
-
-
-MALLOC_TRIM = _malloc_trim()
 
 
 def resident_bytes() -> int:
