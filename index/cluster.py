@@ -130,7 +130,7 @@ def open_runner(records: int, *, workers: int | None = None, scheduler: str | No
         return
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield OnDask(client, f"local cluster of {workers} worker{'s' if workers > 1 else ''}")
 
