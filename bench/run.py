@@ -7,7 +7,8 @@ through `kwarchive reindex`, SQLite FTS5 and tantivy build the same records, and
 query mix in process; kwarchive is also measured over HTTP. Each measured stage runs in its own process with a
 timeout; a stage that fails or does not exist yet is recorded as "not measured" with its reason, and the rest
 of the run goes on. Above LARGE documents (`make bench SCALE=1000000`) the stages that hold every record in
-memory (FTS5's build, the split-collection load) are left out and gunicorn runs its configured workers.
+memory (FTS5's build, the split-collection load, the incremental reindex) are left out and gunicorn runs its
+configured workers.
 """
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ def bench_size(n: int, seed: int, settings: Settings) -> dict:
                                                                 n / SLOWEST_BUILD_DOCS_PER_S)))
     skipped = {"not_measured": f"holds every record in memory: left out above {LARGE:,} documents"}
     outcome["corpus_load"] = skipped if large else run("kw-load", folder / "split", docs=docs_path)
-    outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root)
+    outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root,
+                                      full_only=large)
     outcome["fts5_build"] = skipped if large else run("fts-reindex", fts_path, docs=docs_path)
     outcome["tantivy_build"] = run("tv-reindex", tv_path, docs=docs_path)
     outcome["fts5_search"] = _after(outcome["fts5_build"], lambda: run("fts-search", fts_path))
@@ -151,7 +153,7 @@ def _after(prerequisite: dict, action) -> dict:
 
 def _runner(folder: Path, settings: Settings):
     def run(name: str, target: Path, docs: Path | None = None, query_class: str = "", http: bool = False,
-            corpus: Path | None = None, workers: int | None = None) -> dict:
+            corpus: Path | None = None, workers: int | None = None, full_only: bool = False) -> dict:
         command = [sys.executable, "-m", "bench.stage", name, "--target", str(target)]
         if docs:
             command += ["--docs", str(docs)]
@@ -161,6 +163,8 @@ def _runner(folder: Path, settings: Settings):
             command += ["--query-class", query_class]
         if workers is not None:
             command += ["--workers", str(workers)]
+        if full_only:
+            command += ["--no-incremental"]
         reps = settings.http_requests if http else settings.reps
         command += ["--reps", str(reps), "--budget", str(settings.budget_s)]
         _say(f"   {name} …")
