@@ -34,7 +34,7 @@ bench: setup
 	$(BIN)/python -m bench.corpus_parse
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(if $(SCALE),--sizes $(SCALE))
 
-# Load, reindex-under-load and kill-loop runs (about 5 minutes); ends with `soak: N requests, E errors, p99 X ms`.
+# Load, reindex-under-load, kill-loop and hostile-client runs (about 10 minutes: 20,000 unique-word searches take 3–6); ends with `soak: N requests, E errors, p99 X ms`.
 soak: setup
 	$(BIN)/python -m soak.run
 

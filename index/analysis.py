@@ -51,7 +51,9 @@ from index.whoosh_private import new_token
 
 STEM_PREFIX = "~"
 ENTITY_PREFIX = "ent:"
-WORD_CACHE_BYTES = 32 * 2**20  # per memo of per-word work (folding, transliteration, stems, name bases)
+# Per memo of per-word work (folding, transliteration, stems, name bases): some 10,000 words each. A query has a
+# few words; the indexer's hot path is `_word_info`, which calls these only for a word it has not seen.
+WORD_CACHE_BYTES = 4 * 2**20
 _WORD_INFOS = 1 << 18  # distinct words whose index-time analysis is remembered (the indexer's hot path)
 LONGEST_CACHED_WORD = 40  # characters; a longer "word" (a run of digits, a URL, junk) is analysed but not kept
 _APOSTROPHES = "'’ʼ‘`´ʻ′"

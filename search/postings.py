@@ -23,6 +23,8 @@ class Postings:
     cache bounded by bytes: what lets queries be scored with vectorised BM25 instead of walking matchers."""
 
     def __init__(self, reader, schema, size: int):
+        # Only terms the index has are kept: an absent one costs a dictionary lookup per segment to find
+        # again, and keeping it would let searches of ever-new words fill the cache with nothing.
         self.reader, self.schema, self.size = reader, schema, size
         self.leaves = list(reader.leaf_readers())
         self.cache = BoundedCache(TERM_CACHE_BYTES)
@@ -45,9 +47,9 @@ class Postings:
         for block_ids, block_weights, _ in self._blocks_of(fieldname, text, values=False):
             ids.append(block_ids)
             weights.append(np.asarray(block_weights, dtype=np.float32))
-        docs = np.concatenate(ids) if ids else _EMPTY_I
-        result = (docs, np.concatenate(weights) if weights else _EMPTY_F)
-        return self.cache.put(key, result)
+        if not ids:
+            return _EMPTY_I, _EMPTY_F
+        return self.cache.put(key, (np.concatenate(ids), np.concatenate(weights)))
 
     def positions(self, fieldname: str, text) -> np.ndarray:
         """Sorted docnum << 32 | position of every occurrence of one term, for phrase matching. Kept without the
@@ -58,15 +60,17 @@ class Postings:
             return found
         if self.has_offsets(fieldname):
             kept = self.cache.get(("o", fieldname, text))
-            return self.cache.put(key, kept[0] if kept else self._decode_occurrences(fieldname, text, offsets=False))
+            keys = kept[0] if kept else self._decode_occurrences(fieldname, text, offsets=False)
+            return self.cache.put(key, keys) if len(keys) else keys
         fmt = self.schema[fieldname].format
         docs, positions = [], []
         for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
             decoded = [fmt.decode_positions(v) for v in values]
             docs.append(np.repeat(block_ids, [len(d) for d in decoded]))
             positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
-        keys = (np.concatenate(docs) << 32) | np.concatenate(positions) if docs else _EMPTY_I
-        return self.cache.put(key, keys)
+        if not docs:
+            return _EMPTY_I
+        return self.cache.put(key, (np.concatenate(docs) << 32) | np.concatenate(positions))
 
     def has_offsets(self, fieldname: str) -> bool:
         """Whether the field's postings values are this project's flat (pos, startchar, endchar) triples."""
@@ -79,7 +83,8 @@ class Postings:
         found = self.cache.get(key)
         if found is not None:
             return found
-        return self.cache.put(key, self._decode_occurrences(fieldname, text))
+        decoded = self._decode_occurrences(fieldname, text)
+        return self.cache.put(key, decoded) if len(decoded[0]) else decoded
 
     def _decode_occurrences(self, fieldname: str, text, offsets: bool = True):
         """`occurrences` decoded, or only its first array (the position keys) without `offsets`."""

@@ -1,14 +1,14 @@
 """The soak run: gunicorn with the project's config under load on loopback, then the same load while full and
 incremental reindexes switch generations, then while reindexes are SIGKILLed at random points; then ordinary
 searches timed among slow clients (64 trickling headers, 16 reading an export slowly) and among a trickle of
-costly queries, and staggered exports while reindexes switch generations; last, reindexes of a corpus large
+costly queries, then 20,000 searches of unique long words (workers' memory must level off), and staggered exports while reindexes switch generations; last, reindexes of a corpus large
 enough for the build to fork index workers are SIGKILLed (their workers must die with them).
 
     .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--parallel-kills 4] [--workdir DIR]
 
 The hostile phases alone against an index of your own (say, 100,000 documents built from CORPUS):
 
-    .venv/bin/python -m soak.run --index DIR --corpus CORPUS --phases slow,costly,exports
+    .venv/bin/python -m soak.run --index DIR --corpus CORPUS --phases slow,costly,words,exports
 
 Ends with `soak: N requests, E errors, p99 X ms`; the exit status is non-zero on any error or problem.
 """
@@ -35,8 +35,10 @@ from soak.reindex import kill_loop, reindex
 SWITCH_SECONDS = 5.0  # a new generation must be served to every request sent this long after its switch
 SLOW_CLIENT_P95 = 1.0  # seconds: ordinary searches among 64 slow-header and 16 slow-reading connections
 COSTLY_TRICKLE_P95 = 0.2  # seconds: ordinary searches under 4 clients sending 0.11 costly queries per second
+WORDS_PLATEAU_MB = 16  # the second half of the unique-word searches may add this much to a worker's private
+# memory, or half of what the first half added: every cache is full by then and memory has levelled off
 EXPECTED = {"marker_doc": (200, 404)}
-PHASES = ("load", "reindex", "kills", "slow", "costly", "exports", "parallel")
+PHASES = ("load", "reindex", "kills", "slow", "costly", "words", "exports", "parallel")
 
 
 def soak_url(rng: random.Random) -> tuple[str, str]:
@@ -199,6 +201,39 @@ class Run:
         if set(answered) - {200, 429}:
             self.problems.append(f"costly queries got {answered}")
 
+    def unique_words(self, server) -> None:
+        """Searches of long words nobody searched before: every worker's private memory (USS) must level off,
+        because every cache is bounded by bytes (index/caching.py)."""
+        import psutil
+
+        workers = [psutil.Process(pid) for pid in server.worker_pids()]
+        count, steps = self.args.words, 10
+
+        def private_mb() -> list[float]:
+            return [round(w.memory_full_info().uss / 2**20, 1) for w in workers]
+
+        curve, statuses, started = [private_mb()], [], time.monotonic()
+        for step in range(steps):
+            statuses += hostile.unique_words(server.base, count // steps, offset=step * (count // steps))
+            curve.append(private_mb())
+        seconds = time.monotonic() - started
+        samples = [Sample(0.0, took * 1000, status, "/api/search", "words", error="" if status == 200 else
+                          f"status {status}") for took, status in statuses]
+        self.phase(f"{len(statuses):,} searches of unique long words", samples, seconds)
+        growth = [max(after - before for before, after in zip(curve[i], curve[i + 1])) for i in range(steps)]
+        early = max(b - a for a, b in zip(curve[0], curve[steps // 2]))
+        late = max(b - a for a, b in zip(curve[steps // 2], curve[-1]))
+        allowed = max(WORDS_PLATEAU_MB, early / 2)
+        self.log("  worker private memory (USS, MB) every {:,} searches: {}".format(
+            count // steps, " → ".join("/".join(f"{mb:.0f}" for mb in point) for point in curve)))
+        self.log(f"  a worker grew at most {early:.1f} MB over the first half and {late:.1f} MB over the second "
+                 f"(allowed {allowed:.1f} MB); largest step {max(growth):.1f} MB")
+        if late > allowed:
+            self.problems.append(f"unique words: a worker grew {late:.1f} MB over the second half of the searches "
+                                 f"(allowed {allowed:.1f} MB): memory does not level off")
+        if server.worker_pids() != [w.pid for w in workers]:
+            self.problems.append("unique words: workers were killed or replaced")
+
     def exports_during_reindex(self, server, corpora: Corpora) -> None:
         """Staggered whole exports while reindexes switch generations: each is whole and from one generation."""
         started, samples, stop = time.monotonic(), [], threading.Event()
@@ -280,7 +315,9 @@ class Run:
         if not self.args.index:
             corpora = write_corpora(self.workdir)
             self.build(corpora, corpora.plain)
-        with servers.start(self.index, self.workdir / "gunicorn.log", workers=self.args.workers,
+        # The words phase follows each worker's memory, so workers are not recycled after `max_requests`.
+        env = {"KWARCHIVE_MAX_REQUESTS": "0"} if "words" in self.phases else {}
+        with servers.start(self.index, self.workdir / "gunicorn.log", workers=self.args.workers, extra_env=env,
                            corpus_root=corpora.marked if corpora else Path(self.args.corpus), wait=300) as server:
             self.log(f"gunicorn on {server.base} with {len(server.worker_pids())} workers "
                      f"(log {server.log})")
@@ -295,6 +332,8 @@ class Run:
                 self.slow_clients(server)
             if "costly" in self.phases:
                 self.costly_trickle(server)
+            if "words" in self.phases:
+                self.unique_words(server)
             if "exports" in self.phases:
                 self.exports_during_reindex(server, corpora)
         self.check_server_log(self.workdir / "gunicorn.log")
@@ -326,9 +365,10 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--phases", default=",".join(PHASES),
                         help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all)")
     parser.add_argument("--index", default=None,
-                        help="serve this existing index instead of building one (only the slow, costly and "
-                             "exports phases run; exports reindex it once from --corpus)")
+                        help="serve this existing index instead of building one (only the slow, costly, words "
+                             "and exports phases run; exports reindex it once from --corpus)")
     parser.add_argument("--corpus", default=None, help="the corpus root --index was built from")
+    parser.add_argument("--words", type=int, default=20_000, help="searches of unique long words (words phase)")
     parser.add_argument("--reader-export", default="/search?format=csv",
                         help="what the 16 slow readers download (default: every document as CSV)")
     args = parser.parse_args(argv)

@@ -47,6 +47,22 @@ def test_phrase_matching_keeps_only_positions_of_its_words(tiny):
     assert kept.tolist() == postings.occurrences("body", "of")[0].tolist()
 
 
+def test_words_the_index_lacks_are_not_kept_in_the_postings_cache(tiny):
+    """Issue 17: every search of a new word used to leave empty postings in the cache (ten entries a search),
+    so a stream of unique words filled it with nothing. Absent terms are looked up again instead."""
+    snapshot = tiny._current()
+    postings = snapshot.postings
+    before = (len(postings.cache), postings.cache.nbytes)
+    for i in range(50):
+        query = parse_query(f'qzx{i}valuation "wq{i}negotiationz of"', snapshot.analyzer,
+                            snapshot.resolve_field_value).query
+        assert len(matching(snapshot, query, scored=True)[0]) == 0
+        assert len(postings.term("body", f"qzx{i}valuation")[0]) == 0
+        assert len(postings.occurrences("body", f"qzx{i}valuation")[0]) == 0
+    assert len(postings.cache) <= before[0] + 3  # at most "of" (its postings and positions), kept once
+    assert postings.cache.get(("t", "body", "qzx1valuation")) is None
+
+
 @pytest.mark.parametrize("text", ["armistice", "Stalin telegram", "Shtikov", "armist*", "김일성", '"armistice talks"'])
 def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeypatch):
     from search import postings as postings_module
