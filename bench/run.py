@@ -35,6 +35,7 @@ LARGE = 100_000
 HTTP_WORKERS = 2  # up to LARGE, as earlier runs measured; above it, as web/gunicorn_conf.py configures
 SLOWEST_BUILD_DOCS_PER_S = 50  # a stage's timeout grows with the corpus: n / this, at least the setting's
 CORPUS_STAMP = "bench-corpus.json"
+ENGINES = ("kwarchive", "fts5", "tantivy")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--note", default="", help="said in the report, e.g. what else loaded the machine")
+    parser.add_argument("--engines", default=",".join(ENGINES),
+                        help=f"comma-separated engines to measure, of {', '.join(ENGINES)} (default: all)")
+    parser.add_argument("--reuse-build", action="store_true",
+                        help="take kwarchive's build from the last run's kw-reindex.log at each size instead of "
+                             "building again (its index must still be there)")
     args = parser.parse_args(argv)
+    engines = set(args.engines.split(","))
+    if engines - set(ENGINES):
+        parser.error(f"unknown engine(s): {', '.join(sorted(engines - set(ENGINES)))}")
     settings = QUICK if args.quick else FULL
     sizes = _sizes(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
     started = time.perf_counter()
@@ -67,11 +76,12 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full",
         "settings": asdict(settings),
         "note": args.note,
+        "engines": sorted(engines),
         "sizes": [],
     }
     for i, n in enumerate(sizes):
         _say(f"== {n:,} documents")
-        results["sizes"].append(bench_size(n, args.seed, settings))
+        results["sizes"].append(bench_size(n, args.seed, settings, engines, args.reuse_build))
         results["seconds"] = round(time.perf_counter() - started, 1)
         # Written after every size, so a run stopped part way keeps what it measured and says it is partial.
         results["unfinished"] = [f"{m:,}" for m in sizes[i + 1:]]
@@ -80,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def bench_size(n: int, seed: int, settings: Settings) -> dict:
+def bench_size(n: int, seed: int, settings: Settings, engines=frozenset(ENGINES), reuse_build: bool = False) -> dict:
     folder = SCRATCH / f"n{n}"
     folder.mkdir(parents=True, exist_ok=True)
     outcome: dict = {"documents": n}
@@ -92,20 +102,30 @@ def bench_size(n: int, seed: int, settings: Settings) -> dict:
     outcome |= {"generate_s": corpus["generate_s"], "mean_body_chars": corpus["mean_body_chars"]}
     docs_path, corpus_root = Path(corpus["path"]), folder / "corpus"
     kw_root, fts_path, tv_path = folder / "kwarchive", folder / "fts5.sqlite", folder / "tantivy"
-    shutil.rmtree(kw_root, ignore_errors=True)
-    shutil.rmtree(tv_path, ignore_errors=True)
     large = n > LARGE
     run = _runner(folder, replace(settings, stage_timeout_s=max(settings.stage_timeout_s,
                                                                 n / SLOWEST_BUILD_DOCS_PER_S)))
     skipped = {"not_measured": f"holds every record in memory: left out above {LARGE:,} documents"}
-    outcome["corpus_load"] = skipped if large else run("kw-load", folder / "split", docs=docs_path)
-    outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root,
-                                      full_only=large)
-    outcome["fts5_build"] = skipped if large else run("fts-reindex", fts_path, docs=docs_path)
-    outcome["tantivy_build"] = run("tv-reindex", tv_path, docs=docs_path)
+    left_out = {"not_measured": "engine left out of this run (--engines)"}
+    kw, fts, tv = ("kwarchive" in engines), ("fts5" in engines), ("tantivy" in engines)
+    outcome["corpus_load"] = left_out if not kw else skipped if large else run("kw-load", folder / "split",
+                                                                                   docs=docs_path)
+    if not kw:
+        outcome["kwarchive_build"] = left_out
+    elif reuse_build:
+        outcome["kwarchive_build"] = _last_outcome(folder / "kw-reindex.log", kw_root)
+    else:
+        shutil.rmtree(kw_root, ignore_errors=True)
+        outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root,
+                                          full_only=large)
+    outcome["fts5_build"] = left_out if not fts else skipped if large else run("fts-reindex", fts_path,
+                                                                                 docs=docs_path)
+    if tv:
+        shutil.rmtree(tv_path, ignore_errors=True)
+    outcome["tantivy_build"] = run("tv-reindex", tv_path, docs=docs_path) if tv else left_out
     outcome["fts5_search"] = _after(outcome["fts5_build"], lambda: run("fts-search", fts_path))
     outcome["tantivy_search"] = _after(outcome["tantivy_build"], lambda: run("tv-search", tv_path))
-    if DASK_FROM <= n <= LARGE:
+    if kw and DASK_FROM <= n <= LARGE:
         _say("   dask-scaling …")
         outcome["dask_scaling"] = _run_stage([sys.executable, "-m", "bench.dask_scaling", str(corpus_root),
                                               str(folder / "dask")], folder / "dask-scaling.log",
@@ -138,6 +158,18 @@ def ensure_corpus(n: int, seed: int, root: Path) -> dict:
             "mean_body_chars": written.mean_body_chars, "generate_s": round(time.perf_counter() - started, 2)}
     stamp.write_text(json.dumps(made), encoding="utf-8")
     return made
+
+
+def _last_outcome(log: Path, index: Path) -> dict:
+    """The kw-reindex outcome an earlier run wrote (`--reuse-build`), or why there is none."""
+    try:
+        text = log.read_text(encoding="utf-8").split("\n--- stderr ---\n")[0].strip()
+        outcome = json.loads(text.splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return {"not_measured": f"--reuse-build: no finished build recorded in {log.relative_to(REPO)}"}
+    if not (index / "CURRENT").is_file():
+        return {"not_measured": f"--reuse-build: the index it built is gone ({index.relative_to(REPO)})"}
+    return outcome | {"reused": str(log.relative_to(REPO))}
 
 
 def slowest_class(search: dict) -> str:

@@ -74,7 +74,8 @@ class Searcher:
         self._cache = BoundedCache(RESULT_CACHE_BYTES)
         self._pins: dict[int, int] = {}  # id(snapshot) -> open pins; a pinned snapshot is closed by its last unpin
         self._pinned = threading.local()
-        self.gate = lambda cost: nullcontext()  # the web layer makes costly searches take turns (web/fairness.py)
+        # gate(cost, documents in the index): the web layer makes costly searches take turns (web/fairness.py)
+        self.gate = lambda cost, documents=0: nullcontext()
 
     # ---- generations -------------------------------------------------------------------------------------------
 
@@ -167,7 +168,7 @@ class Searcher:
             cost = self._cost(snapshot, request)
             self._hold(snapshot)  # another thread may switch generations while this one waits for its turn
         try:
-            with self.gate(cost):  # outside the lock: waiting for a turn must not stop this process's searches
+            with self.gate(cost, snapshot.size):  # outside the lock: waiting for a turn must not stop this process's searches
                 with self._lock:
                     return self._cache.put(key, self._search(snapshot, request, facet_limit, started))
         finally:

@@ -193,15 +193,19 @@ def unique_words(base: str, count: int, clients: int = 4, offset: int = 0) -> li
     return statuses
 
 
-def probe(base: str, count: int, interval: float = 0.1, timeout: float = 30) -> list[tuple[float, int]]:
-    """`count` ordinary searches one after another on fresh connections: (seconds, status) each; 0 = no answer."""
+def probe(base: str, count: int, interval: float = 0.1, timeout: float = 30,
+          first: int = 0) -> list[tuple[float, int]]:
+    """`count` ordinary searches one after another on fresh connections: (seconds, status) each; 0 = no answer.
+    Search number `first + i` asks for a page size that no other number below 720 does, so callers that
+    number their probes on (`first`) are never answered from a cache."""
     host, port = host_port(base)
     results = []
-    for i in range(count):
+    for i in range(first, first + count):
         started = time.monotonic()
         try:
             conn = http.client.HTTPConnection(host, port, timeout=timeout)
-            conn.request("GET", f"/api/search?q={NORMAL_QUERIES[i % len(NORMAL_QUERIES)].replace(' ', '+')}&probe={i}")
+            query = NORMAL_QUERIES[i % len(NORMAL_QUERIES)].replace(" ", "+")
+            conn.request("GET", f"/api/search?q={query}&per_page={5 + (i // len(NORMAL_QUERIES)) % 90}")
             response = conn.getresponse()
             response.read()
             status = response.status

@@ -63,6 +63,7 @@ class Run:
         self.index = Path(args.index) if args.index else self.workdir / "index"
         self.phases = set(args.phases.split(","))
         self.rows_per_export: int | None = None  # --index: every generation is built from one corpus
+        self.probed = 8  # ordinary searches sent so far (the first 8 open each worker's searcher)
 
     def log(self, line: str) -> None:
         print(line, flush=True)
@@ -169,7 +170,9 @@ class Run:
 
     def probes(self, server, label: str, target: float, seconds: float) -> None:
         """Ordinary searches one after another for `seconds`; their p95 must stay within `target`."""
-        results = hostile.probe(server.base, max(10, int(seconds / 0.15)), interval=0.05, timeout=30)
+        results = hostile.probe(server.base, max(10, int(seconds / 0.15)), interval=0.05, timeout=30,
+                                first=self.probed)
+        self.probed += len(results)
         samples = [Sample(0.0, t * 1000, status, "/api/search", "probe", error="" if status == 200 else
                           f"status {status}") for t, status in results]
         self.phase(label, samples, sum(t for t, _ in results))

@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         EXPORT_SPOOL=None,  # directory of written exports (default: one per index in the temporary directory)
         EXPORT_SPOOL_BYTES=256 * 2**20,  # written exports kept for the next request (web/export_spool.py); 0: none
         EXPENSIVE_COST=250_000,  # postings; a costlier search waits for a turn (web/fairness.py)
+        EXPENSIVE_COST_PER_DOCUMENT=5,  # ... or this many postings per indexed document, whichever is more
         EXPENSIVE_SLOTS=1,  # costly searches at once, across all workers (and one per client)
         EXPENSIVE_WAIT=2.0,  # seconds a costly search waits for a turn before 429
         FACET_VISIBLE=8,

@@ -1,6 +1,9 @@
 """Costly searches take turns, so a few clients sending them cannot slow everyone else down.
 
-A search whose estimated cost (postings read, `Searcher.cost`) is over `EXPENSIVE_COST` needs a turn: at most
+A search whose estimated cost (postings read, `Searcher.cost`) is over `EXPENSIVE_COST`, and over
+`EXPENSIVE_COST_PER_DOCUMENT` postings per document of the index, needs a turn. (Per document because an
+ordinary search's cost grows with the index: 'Stalin' reads ~3 postings per document, every spelling in every
+field a name goes in, while two two-letter prefixes read 7–9.) At most
 `EXPENSIVE_SLOTS` such searches run at once in the whole service (all workers), and one per client. A client that
 already has one running gets 429 at once; when every turn is taken a search waits up to `EXPENSIVE_WAIT` seconds
 for one, then gets 429 with Retry-After. The turns are `flock`s on small files beside each other in the temporary
@@ -55,12 +58,13 @@ def try_lock(path: Path):
 def gate_for(app: Flask):
     """The `Searcher.gate` for this app's settings: a context manager per search, given its cost."""
     threshold = int(app.config["EXPENSIVE_COST"])
+    per_document = float(app.config["EXPENSIVE_COST_PER_DOCUMENT"])
     slots = max(1, int(app.config["EXPENSIVE_SLOTS"]))
     wait = float(app.config["EXPENSIVE_WAIT"])
     folder = slots_dir(app.config["INDEX"])
 
-    def gate(cost: int):
-        if cost <= threshold or not has_request_context():
+    def gate(cost: int, documents: int = 0):
+        if cost <= max(threshold, per_document * documents) or not has_request_context():
             return nullcontext()
         return turn(folder, slots, wait, request.remote_addr or "unknown")
 

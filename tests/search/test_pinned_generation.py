@@ -50,8 +50,8 @@ def test_a_search_waiting_for_its_turn_survives_a_switch_made_meanwhile(tmp_path
     old = searcher.generation
 
     @contextmanager
-    def switching_gate(cost):
-        searcher.gate = lambda cost: __import__("contextlib").nullcontext()
+    def switching_gate(cost, size=0):
+        searcher.gate = lambda cost, size=0: __import__("contextlib").nullcontext()
         build(tmp_path, documents[:3])
         assert searcher.search(SearchRequest(q="armistice")).generation == old + 1  # "another thread"
         yield

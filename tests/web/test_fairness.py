@@ -48,3 +48,14 @@ def test_the_cost_counts_expanded_terms(index_root):
         searcher = get_searcher()
         assert searcher.cost(SearchRequest(q="ar*")) > searcher.cost(SearchRequest(q="armistice")) > 0
         assert searcher.cost(SearchRequest()) == 0
+
+
+def test_a_search_reading_a_few_postings_per_document_is_ordinary_at_any_index_size(index_root):
+    """At 100,000 documents 'Stalin' reads 315,000 postings (every spelling, in every field where a name goes):
+    over a fixed threshold, so ordinary searches got 429 while someone's prefixes held the turn. What is costly is
+    reading many more postings than there are documents: 'Stalin' reads ~2 per document, 'ar* st*' ~13."""
+    app = create_app({"INDEX": str(index_root), "TESTING": True, "EXPENSIVE_COST": 200, "EXPENSIVE_WAIT": 0.1})
+    client = app.test_client()
+    with turn(slots_dir(str(index_root)), 1, 0.0, "someone else"):
+        assert client.get("/api/search?q=Stalin").status_code == 200  # ~500 postings: over 200, under 5 × 250
+        assert client.get("/api/search?q=ar*+st*").status_code == 429
