@@ -7,8 +7,7 @@ through `kwarchive reindex`, SQLite FTS5 and tantivy build the same records, and
 query mix in process; kwarchive is also measured over HTTP. Each measured stage runs in its own process with a
 timeout; a stage that fails or does not exist yet is recorded as "not measured" with its reason, and the rest
 of the run goes on. Above LARGE documents (`make bench SCALE=1000000`) the stages that hold every record in
-memory (FTS5's build, the split-collection load, the incremental reindex) are left out and gunicorn runs its
-configured workers.
+memory (FTS5's build, the split-collection load) are left out and gunicorn runs its configured workers.
 """
 from __future__ import annotations
 
@@ -116,8 +115,7 @@ def bench_size(n: int, seed: int, settings: Settings, engines=frozenset(ENGINES)
         outcome["kwarchive_build"] = _last_outcome(folder / "kw-reindex.log", kw_root)
     else:
         shutil.rmtree(kw_root, ignore_errors=True)
-        outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root,
-                                          full_only=large)
+        outcome["kwarchive_build"] = run("kw-reindex", kw_root, docs=docs_path, corpus=corpus_root)
     outcome["fts5_build"] = left_out if not fts else skipped if large else run("fts-reindex", fts_path,
                                                                                  docs=docs_path)
     if tv:
@@ -185,7 +183,7 @@ def _after(prerequisite: dict, action) -> dict:
 
 def _runner(folder: Path, settings: Settings):
     def run(name: str, target: Path, docs: Path | None = None, query_class: str = "", http: bool = False,
-            corpus: Path | None = None, workers: int | None = None, full_only: bool = False) -> dict:
+            corpus: Path | None = None, workers: int | None = None) -> dict:
         command = [sys.executable, "-m", "bench.stage", name, "--target", str(target)]
         if docs:
             command += ["--docs", str(docs)]
@@ -195,8 +193,6 @@ def _runner(folder: Path, settings: Settings):
             command += ["--query-class", query_class]
         if workers is not None:
             command += ["--workers", str(workers)]
-        if full_only:
-            command += ["--no-incremental"]
         reps = settings.http_requests if http else settings.reps
         command += ["--reps", str(reps), "--budget", str(settings.budget_s)]
         _say(f"   {name} …")

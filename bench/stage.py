@@ -29,7 +29,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per query class or load phase")
     parser.add_argument("--query-class", default="")
-    parser.add_argument("--no-incremental", action="store_true", help="kw-reindex: the full build only")
     args = parser.parse_args(argv)
     outcome = STAGES[args.name](args)
     print(json.dumps(outcome, ensure_ascii=False))
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _kw_reindex(args) -> dict:
-    return engine.reindex(args.corpus, args.docs, args.target, incremental=not args.no_incremental)
+    return engine.reindex(args.corpus, args.docs, args.target)
 
 
 def _kw_search(args) -> dict:

@@ -34,11 +34,14 @@ def read_documents(path: Path, manifest: Manifest) -> tuple[list[Document], list
 
 
 def iter_documents(path: Path, manifest: Manifest, problems: list[Problem], start: int = 0, stop: int = -1,
-                   first_line: int = 1) -> Iterator[tuple[int, Document]]:
+                   first_line: int = 1, wanted: frozenset[int] | None = None) -> Iterator[tuple[int, Document]]:
     """The good records of the lines between byte offsets `start` and `stop` (-1: the end), one at a time with
-    their line number (the first is `first_line`); a Problem in `problems` for each bad one."""
+    their line number (the first is `first_line`); a Problem in `problems` for each bad one.
+
+    `wanted`: only these lines are read (the others are not even decoded), lines an earlier full read yielded:
+    a number used again is then not noticed, since the line that used it first is not read."""
     first_use: dict[str, int] = {}  # number → the line that used it first
-    for line_no, line in _lines(path, problems, start, stop, first_line):
+    for line_no, line in _lines(path, problems, start, stop, first_line, wanted):
         record, errors = _check_record(line, manifest)
         if record is not None and record.number in first_use:
             errors = [("number", f"{record.number} is already used on line {first_use[record.number]}; "
@@ -49,7 +52,8 @@ def iter_documents(path: Path, manifest: Manifest, problems: list[Problem], star
             yield line_no, record
 
 
-def _lines(path: Path, problems: list[Problem], start: int, stop: int, first_line: int) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, problems: list[Problem], start: int, stop: int, first_line: int,
+           wanted: frozenset[int] | None = None) -> Iterator[tuple[int, str]]:
     """Non-blank lines, read and decoded one at a time, so that undecodable bytes cost only the line they are on
     and a large file is never held whole.
 
@@ -60,13 +64,16 @@ def _lines(path: Path, problems: list[Problem], start: int, stop: int, first_lin
     except OSError as exc:
         problems.append(Problem(str(path), 0, "", f"cannot read: {exc.strerror or exc}", "collection"))
         return
+    last = max(wanted, default=0) if wanted is not None else None
     with source:
         source.seek(start)
         position = start
         for line_no, raw in enumerate(source, start=first_line):
-            if 0 <= stop <= position:
+            if 0 <= stop <= position or (last is not None and line_no > last):
                 break
             position += len(raw)
+            if wanted is not None and line_no not in wanted:
+                continue
             if position == len(raw) and raw.startswith(b"\xef\xbb\xbf"):  # a BOM, on the file's first line
                 raw = raw[3:]
             try:

@@ -2,9 +2,11 @@
 collection files to the index in bounded batches and no process ever holds the whole corpus.
 
 A streaming build reads each shard twice. `scan_shard` returns what linking needs (ids, lines, a compact
-`VersionProfile` per record, problems); the parent joins the scans (`join_scans`: numbers used twice across
-shards, `[senders]` naming no document, version links) into a `CorpusScan`; then each `ShardWork.documents()`
-reads its shard again and yields the final records (enriched, versions set) for the index stage to write.
+`VersionProfile` per record, problems; with `hashes`, each record's content hash too, for an incremental
+reindex); the parent joins the scans (`join_scans`: numbers used twice across shards, `[senders]` naming no
+document, version links) into a `CorpusScan`; then each `ShardWork.documents()` reads its shard again and
+yields the final records (enriched, versions set) for the index stage to write — every record, or only those
+`CorpusScan.select` names, read from their lines alone.
 Every function here is picklable work for a process that sees the corpus root: a shard names its file and
 byte range, never its records. `load_corpus` reads the same shards, one per collection.
 """
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Collection, Iterable, Iterator
 
 from corpus.authority import Authority
 from corpus.enrich import enrich_document, with_parties
 from corpus.errors import CorpusError
+from corpus.hashes import content_hash, corpus_hash, linked_hash
 from corpus.jsonl import Problem, iter_documents
 from corpus.manifest import Manifest, ManifestError, load_manifest
 from corpus.model import Document
@@ -129,15 +133,17 @@ def _ends_with_newline(path: Path, size: int) -> bool:
         return source.read(1) == b"\n"
 
 
-def shard_records(shard: Shard, problems: list[Problem]) -> Iterator[tuple[int, Document]]:
+def shard_records(shard: Shard, problems: list[Problem], lines: frozenset[int] | None = None
+                  ) -> Iterator[tuple[int, Document]]:
     """The shard's good records, one at a time with their line (0 for a parsed source), with the manifest's
-    `[senders]` applied; a Problem in `problems` for each one left out."""
+    `[senders]` applied; a Problem in `problems` for each one left out. `lines`: only the records on these
+    lines of a documents.jsonl (lines a scan found good; a parsed source is read whole)."""
     manifest = shard.manifest
     if manifest.parser:
         records = ((0, doc) for doc in _parsed(manifest, problems))
     else:
         records = iter_documents(manifest.folder / DOCUMENTS, manifest, problems, shard.start, shard.stop,
-                                 shard.first_line)
+                                 shard.first_line, lines)
     senders = dict(manifest.senders)
     for line, doc in records:
         yield line, (replace(doc, senders_raw=senders[doc.number]) if doc.number in senders else doc)
@@ -203,57 +209,100 @@ def skipped_summary(problems: Iterable[Problem]) -> str:
 
 @dataclass(frozen=True)
 class ShardScan:
-    """What the first pass learns of one shard: its records' ids and lines, their version profiles, problems."""
+    """What the first pass learns of one shard: its records' ids and lines, their version profiles, problems,
+    and (a scan with `hashes`) their content hashes."""
 
     shard: Shard
     ids: tuple[str, ...]
     lines: tuple[int, ...]
     profiles: tuple[VersionProfile, ...]
     problems: tuple[Problem, ...]
+    hashes: tuple[str, ...] = ()  # `content_hash` of each enriched record, in the order of `ids`
 
 
-def scan_shard(shard: Shard, authority_path: Path | None) -> ShardScan:
-    """First pass over a shard (a task of its own): read, check, resolve parties, profile for linking."""
+def scan_shard(shard: Shard, authority_path: Path | None, hashes: bool = False) -> ShardScan:
+    """First pass over a shard (a task of its own): read, check, resolve parties, profile for linking; with
+    `hashes`, enrich each record fully and hash its content (what an incremental reindex compares)."""
     authority = Authority.load(authority_path)
     problems: list[Problem] = []
-    ids, lines, profiles = [], [], []
+    ids, lines, profiles, contents = [], [], [], []
     for line, doc in shard_records(shard, problems):
         ids.append(doc.id)
         lines.append(line)
-        profile = version_profile(with_parties(doc, authority))
+        if hashes:
+            doc = enrich_document(doc, authority)
+            contents.append(content_hash(doc))
+        else:
+            doc = with_parties(doc, authority)  # all that linking compares, without finding every mention
+        profile = version_profile(doc)
         if profile is not None:
             profiles.append(profile)
-    return ShardScan(shard, tuple(ids), tuple(lines), tuple(profiles), tuple(problems))
+    return ShardScan(shard, tuple(ids), tuple(lines), tuple(profiles), tuple(problems), tuple(contents))
 
 
 @dataclass(frozen=True)
 class ShardWork:
-    """Second pass over a shard: what is needed to yield its final records."""
+    """Second pass over a shard: what is needed to yield its final records (all, or those `only` names)."""
 
     shard: Shard
     authority_path: Path | None
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # only records that have versions
     drop: frozenset[str] = frozenset()  # ids an earlier shard already used
+    only: frozenset[str] | None = None  # None: every record of the shard
+    lines: frozenset[int] | None = None  # the lines of `only`'s records in a documents.jsonl (None: read all)
 
     def documents(self) -> Iterator[Document]:
         authority = Authority.load(self.authority_path)
-        for _line, doc in shard_records(self.shard, []):  # its problems were reported by the scan
-            if doc.id not in self.drop:
+        for _line, doc in shard_records(self.shard, [], self.lines):  # its problems were reported by the scan
+            if doc.id not in self.drop and (self.only is None or doc.id in self.only):
                 yield replace(enrich_document(doc, authority), versions=self.versions.get(doc.id, ()))
 
 
 @dataclass(frozen=True)
 class CorpusScan:
-    """The whole corpus as the first pass saw it: the second pass's work, every problem, the record count."""
+    """The whole corpus as the first pass saw it: the second pass's work, every problem, the record count, and
+    (a scan with `hashes`) each shard's ids, lines and content hashes (`hashed`, in the order of `work`)."""
 
     plan: ShardPlan
     work: tuple[ShardWork, ...]
     problems: tuple[Problem, ...]
     documents: int
+    hashed: tuple[ShardScan, ...] = ()  # without their profiles
 
     @property
     def skipped(self) -> str:
         return skipped_summary(self.problems)
+
+    @cached_property
+    def authority(self) -> Authority:
+        return self.plan.authority()
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        """(id, `record_hash`) of every record, version links included, as the index stores them."""
+        if len(self.hashed) != len(self.work):
+            raise ValueError("the corpus was scanned without hashes")
+        for scan, work in zip(self.hashed, self.work):
+            for doc_id, content in zip(scan.ids, scan.hashes):
+                if doc_id not in work.drop:
+                    yield doc_id, linked_hash(content, work.versions.get(doc_id, ()))
+
+    def corpus_hash(self) -> str:
+        """What `Corpus.corpus_hash` gives for the same corpus, without holding it."""
+        return corpus_hash(self.records())
+
+    def select(self, ids: Collection[str]) -> tuple[ShardWork, ...]:
+        """The second pass's work for the records `ids` names alone: each shard that holds some of them, reading
+        only their lines (a scan with `hashes`, which kept the lines)."""
+        if len(self.hashed) != len(self.work):
+            raise ValueError("the corpus was scanned without hashes")
+        chosen = []
+        for scan, work in zip(self.hashed, self.work):
+            found = [(doc_id, line) for doc_id, line in zip(scan.ids, scan.lines)
+                     if doc_id in ids and doc_id not in work.drop]
+            if found:
+                lines = None if work.shard.manifest.parser else frozenset(line for _id, line in found)
+                chosen.append(replace(work, only=frozenset(doc_id for doc_id, _line in found), lines=lines))
+        return tuple(chosen)
 
 
 def join_scans(plan: ShardPlan, scans: Iterable[ShardScan]) -> CorpusScan:
@@ -288,9 +337,11 @@ def join_scans(plan: ShardPlan, scans: Iterable[ShardScan]) -> CorpusScan:
     work = tuple(ShardWork(scan.shard, plan.authority_path,
                            {doc_id: links[doc_id] for doc_id in scan.ids if doc_id in links}, drop)
                  for scan, drop in zip(ordered, drops))
-    return CorpusScan(plan, work, tuple(problems), documents)
+    hashed = tuple(replace(scan, profiles=()) for scan in ordered) if all(
+        len(scan.hashes) == len(scan.ids) for scan in ordered) else ()
+    return CorpusScan(plan, work, tuple(problems), documents, hashed)
 
 
-def scan_in_process(plan: ShardPlan) -> CorpusScan:
+def scan_in_process(plan: ShardPlan, hashes: bool = False) -> CorpusScan:
     """Both the scan and the join in this process (small corpora, tests)."""
-    return join_scans(plan, (scan_shard(shard, plan.authority_path) for shard in plan.shards))
+    return join_scans(plan, (scan_shard(shard, plan.authority_path, hashes) for shard in plan.shards))

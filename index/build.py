@@ -6,10 +6,15 @@ its columns. The tasks run where `index/cluster.py` says (this process, a local 
 this process only links versions (from the shards' compact profiles), commits the segments in one TOC, writes
 the columns and checksums and switches the generation, so no process holds the whole corpus.
 
+An incremental build streams the same way. Its scan also hashes every record's content; this process compares
+the hashes (with the version links it just made) with the live generation's `content_hashes` column, hard-links
+the live generation's files (Whoosh never rewrites a segment file in place), and the same shard tasks write only
+the changed and new records, each shard's read from their lines alone, as new segments; this process marks the
+old copies and removed records deleted, merges small segments (`segments_to_merge`) and carries the columns of
+unchanged segments over from the live generation.
+
 A build that dies (exception, kill -9, full disk) leaves only an unreferenced `gen-N.tmp`, which the next
-build removes; the live generation is never written to. An incremental build hard-links the live generation's
-files (Whoosh never rewrites a segment file in place), then adds, updates and deletes only the documents whose
-content hash changed.
+build removes; the live generation is never written to.
 """
 from __future__ import annotations
 
@@ -19,27 +24,33 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
-from corpus.loader import corpus_hash, record_hash
+from corpus.hashes import corpus_hash, record_hash
 from corpus.shards import CorpusScan, ShardPlan, join_scans, scan_shard
 from index.analysis import analysis_fingerprint
 from index.cluster import InProcess
-from index.columns import (ColumnPart, PartBuilder, compute_columns, is_column_file, join_parts, load_columns,
-                           save_columns, segment_starts)
+from index.columns import (ColumnPart, PartBuilder, carried_part, is_column_file, join_parts, live_rows,
+                           load_columns, save_columns)
 from index import integrity
 from index.errors import IndexUnavailable
 from index.memory import return_freed_memory
 from index.generations import (META, Generation, build_lock, check_files, directory_size, live_generation,
                                next_generation, publish, remove_stale)
-from index.storage import open_whoosh
 from index.schema import document_fields, make_schema
+from index.status import index_status, needs_build
 from index.whoosh_private import FastSegmentWriter
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # (documents done, of total)
+ScanProgress = Callable[[int, int, int], None]  # (shards scanned, of total, documents read so far)
 LIMIT_MB = 256  # a segment writer's posting pool before it spills a run to disk
+# An update adds small segments; it merges those of one size tier (1-9 documents, 10-99, 100-999) once there
+# are MERGE_FACTOR of them, so a long run of updates keeps few segments, and never merges a segment of
+# MERGE_BELOW documents or more (a full build's shards are larger), so no update rewrites much.
+MERGE_FACTOR = 5
+MERGE_BELOW = 1000
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class BuildSummary:
     seconds: float
     size_bytes: int
     generation: int
-    mode: str = "full"  # full | incremental | unchanged
+    mode: str = "full"  # full | incremental | unchanged | current (--if-stale found the index up to date)
     added: int = 0
     updated: int = 0
     deleted: int = 0
@@ -72,6 +83,22 @@ class ShardSegment:
     columns: ColumnPart
 
 
+class _InMemory:
+    """An in-memory corpus seen as an update sees a scanned one: records' hashes, and sources for some of them."""
+
+    def __init__(self, corpus):
+        self.corpus, self.authority = corpus, corpus.authority
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        return ((doc.id, record_hash(doc)) for doc in self.corpus.documents)
+
+    def select(self, ids: Collection[str]) -> list[Listed]:
+        return [Listed(tuple(doc for doc in self.corpus.documents if doc.id in ids))]
+
+    def corpus_hash(self) -> str:
+        return self.corpus.corpus_hash()
+
+
 def build_full(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
     """Index every document of an in-memory `corpus` into a new generation, in this process, and make it live."""
     root = Path(root)
@@ -86,52 +113,76 @@ def _full_in_memory(corpus, root: Path, progress: Progress | None) -> BuildSumma
 
 
 def build_streaming(plan: ShardPlan, root: Path | str, progress: Progress | None = None, *, runner=None,
-                    check: Callable[[CorpusScan], None] | None = None) -> BuildSummary:
+                    check: Callable[[CorpusScan], None] | None = None, incremental: bool = False,
+                    if_stale: bool = False, reading: ScanProgress | None = None) -> BuildSummary:
     """Index the corpus `plan` describes, shard by shard on `runner` (default: this process).
 
-    Under the build lock: scan every shard (a first pass of tasks), link versions here, let `check` see the
-    scan (problems, counts; it may raise to stop before anything is written), then index the shards.
+    Under the build lock: scan every shard (a first pass of tasks; `reading` hears of each shard scanned), link
+    versions here, let `check` see the scan (problems, counts; it may raise to stop before anything is
+    written), then index the shards. `incremental`: write only what changed since the live generation (in full
+    when that cannot be updated, as `build_incremental`); `if_stale`: nothing (mode "current") when the live
+    generation is usable and was built from this very corpus, as `index status` tells.
     """
     root, runner = Path(root), runner or InProcess()
     with build_lock(root):
         remove_stale(root)
-        scan = scan_corpus(plan, runner)
+        authority = plan.authority()
+        updatable = _updatable(root, authority) if incremental else None
+        scan = scan_corpus(plan, runner, hashes=if_stale or updatable is not None, reading=reading)
         if check:
             check(scan)
-        return _full(root, plan.authority(), scan.work, runner, progress, scan.documents)
+        if if_stale and not needs_build(index_status(root, scan)):
+            return _summary(live_generation(root), time.perf_counter(), "current")
+        if updatable is not None:
+            return _update(root, *updatable, scan, runner, progress)
+        return _full(root, authority, scan.work, runner, progress, scan.documents)
 
 
 def build_incremental(corpus, root: Path | str, progress: Progress | None = None) -> BuildSummary:
-    """Re-index only changed, new and removed documents; falls back to a full build when there is no usable
-    live generation (missing, damaged, built without checksums), its columns are unreadable or older, or the
-    analysis (the authority's forms) changed.
-
-    It runs in this process on an in-memory corpus: the changed documents are found by comparing every
-    record's hash with the live columns', and what changed is usually a handful of records, too few to pay
-    for shipping them to a cluster.
-    """
+    """Re-index only changed, new and removed documents of an in-memory `corpus`, in this process (tests, small
+    corpora; `build_streaming(..., incremental=True)` is the reindex's); falls back to a full build when there
+    is no usable live generation (missing, damaged, built without checksums), its columns are unreadable or
+    older, or the analysis (the authority's forms) changed."""
     root = Path(root)
     with build_lock(root):
         remove_stale(root)
-        try:
-            live = live_generation(root)
-            if live is not None:
-                check_files(live)
-        except IndexUnavailable:
-            live = None
-        if (live is None or live.meta.get("analysis") != analysis_fingerprint(corpus.authority)
-                or integrity.FILES not in live.meta):
+        updatable = _updatable(root, corpus.authority)
+        if updatable is None:
             return _full_in_memory(corpus, root, progress)
-        try:
-            previous = load_columns(live.path)
-        except IndexUnavailable:  # unreadable or older columns: nothing to carry over
-            return _full_in_memory(corpus, root, progress)
-        return _incremental(corpus, root, live, previous, progress)
+        return _update(root, *updatable, _InMemory(corpus), InProcess(), progress)
 
 
-def scan_corpus(plan: ShardPlan, runner) -> CorpusScan:
-    """The first pass: every shard scanned on `runner`, joined here (versions linked from the profiles)."""
-    scan = join_scans(plan, (scan for _n, scan in runner.run(scan_shard, plan.shards, plan.authority_path)))
+def _updatable(root: Path, authority) -> tuple[Generation, object] | None:
+    """The live generation and its columns when an update can start from them; None when a full build must."""
+    try:
+        live = live_generation(root)
+        if live is not None:
+            check_files(live)
+    except IndexUnavailable:
+        return None
+    if (live is None or live.meta.get("analysis") != analysis_fingerprint(authority)
+            or integrity.FILES not in live.meta):
+        return None
+    try:
+        return live, load_columns(live.path)
+    except IndexUnavailable:  # unreadable or older columns: nothing to carry over
+        return None
+
+
+def scan_corpus(plan: ShardPlan, runner, hashes: bool = False, reading: ScanProgress | None = None) -> CorpusScan:
+    """The first pass: every shard scanned on `runner` (with `hashes`: its records' content hashes too), joined
+    here (versions linked from the profiles)."""
+
+    def scans():
+        documents = 0
+        for done, (_position, scan) in enumerate(runner.run(scan_shard, plan.shards, plan.authority_path, hashes),
+                                                 1):
+            documents += len(scan.ids)
+            if reading:
+                reading(done, len(plan.shards), documents)
+            yield scan
+
+    scan = join_scans(plan, scans())
     return_freed_memory()
     return scan
 
@@ -160,23 +211,29 @@ def index_shard(source, directory: str, report: Callable[[int], None] | None = N
         return_freed_memory()  # a worker runs shard after shard: the next one starts from a small heap
 
 
+def _write_segments(runner, sources, directory: Path, progress: Progress | None, total: int) -> list[ShardSegment]:
+    """One `index_shard` task per source on `runner`, writing into `directory`; their results in source order."""
+    written: list[ShardSegment | None] = [None] * len(sources)
+    done = [0]
+
+    def report(count: int) -> None:
+        done[0] += count
+        progress(min(done[0], total), total)
+
+    for position, shard in runner.run(index_shard, sources, str(directory), report=report if progress else None):
+        written[position] = shard
+    if progress and done[0] < total:  # tasks on a cluster report every few hundred documents
+        progress(total, total)
+    return written
+
+
 def _full(root: Path, authority, sources, runner, progress: Progress | None, total: int,
           known_hash: str | None = None) -> BuildSummary:
     started = time.perf_counter()
     number, tmp = next_generation(root)
     try:
         index = whoosh_index.create_in(str(tmp), make_schema(authority))
-        shards: list[ShardSegment | None] = [None] * len(sources)
-        done = [0]
-
-        def report(count: int) -> None:
-            done[0] += count
-            progress(min(done[0], total), total)
-
-        for position, shard in runner.run(index_shard, sources, str(tmp), report=report if progress else None):
-            shards[position] = shard
-        if progress:
-            progress(total, total)
+        shards = _write_segments(runner, sources, tmp, progress, total)
         segments = [shard.segment for shard in shards if shard.segment is not None]
         writer = FastSegmentWriter(index, limitmb=LIMIT_MB)
         writer.commit_segments(segments)
@@ -193,7 +250,7 @@ def _full(root: Path, authority, sources, runner, progress: Progress | None, tot
 
 def _remove_unused_segments(directory: Path, segments) -> None:
     """Files of segments the TOC does not name: written by a task whose worker died before it returned (the
-    scheduler ran the task again elsewhere)."""
+    scheduler ran the task again elsewhere), or merged away by an update."""
     names = {segment.segid for segment in segments}
     for path in directory.iterdir():
         stem = path.name.split(".", 1)[0]
@@ -201,41 +258,85 @@ def _remove_unused_segments(directory: Path, segments) -> None:
             path.unlink(missing_ok=True)
 
 
-def _incremental(corpus, root: Path, live: Generation, old, progress: Progress | None) -> BuildSummary:
+@dataclass(frozen=True)
+class Changes:
+    """What an update does to the live generation: docnums it deletes (records changed or removed), ids it
+    writes (changed or new), and the counts a summary reports."""
+
+    stale: tuple[int, ...]
+    chosen: frozenset[str]
+    added: int
+    updated: int
+    deleted: int
+
+
+def changes_since(previous, records: Iterable[tuple[str, str]]) -> Changes:
+    """Compare the corpus's (id, record hash) pairs with the live generation's columns (`previous`)."""
+    current = dict(records)
+    stale, updated = [], []
+    deleted = 0
+    for docnum, (doc_id, old) in enumerate(zip(previous.ids, previous.content_hashes)):
+        if not doc_id:
+            continue  # deleted in an earlier update
+        new = current.pop(doc_id, None)
+        if new == old:
+            continue
+        stale.append(docnum)
+        if new is None:
+            deleted += 1
+        else:
+            updated.append(doc_id)
+    return Changes(tuple(stale), frozenset(updated).union(current), len(current), len(updated), deleted)
+
+
+def segments_to_merge(segments) -> list:
+    """The small segments an update merges into one: those of every size tier holding MERGE_FACTOR or more."""
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        count = segment.doc_count()
+        if 0 < count < MERGE_BELOW:
+            tiers.setdefault(len(str(count)), []).append(segment)
+    return [segment for tier in sorted(tiers) if len(tiers[tier]) >= MERGE_FACTOR for segment in tiers[tier]]
+
+
+def _update(root: Path, live: Generation, previous, corpus, runner, progress: Progress | None) -> BuildSummary:
+    """Write what changed since `live` (whose columns are `previous`) into a new generation: `corpus` is a
+    `CorpusScan` with hashes (shard tasks on `runner` read the changed records back) or an `_InMemory` one."""
     started = time.perf_counter()
-    old_hashes = {doc_id: h for doc_id, h in zip(old.ids, old.content_hashes) if doc_id}
-    hashes = {doc.id: record_hash(doc) for doc in corpus.documents}
-    changed = [doc for doc in corpus.documents if old_hashes.get(doc.id) != hashes[doc.id]]
-    deleted = [doc_id for doc_id in old_hashes if doc_id not in hashes]
-    if not changed and not deleted:
+    changes = changes_since(previous, corpus.records())
+    if not changes.stale and not changes.chosen:
         return _summary(live, started, "unchanged")
     number, tmp = next_generation(root)
     try:
         _link_index_files(live.path, tmp)
-        index = open_whoosh(tmp)
-        kept = (old, segment_starts(index))
-        writer = index.writer(limitmb=LIMIT_MB)
+        sources = corpus.select(changes.chosen) if changes.chosen else []
+        written = [shard for shard in _write_segments(runner, sources, tmp, progress, len(changes.chosen))
+                   if shard.segment is not None]
+        writer = FastSegmentWriter(whoosh_index.open_dir(str(tmp)), limitmb=LIMIT_MB)
         try:
-            for doc_id in deleted:
-                writer.delete_by_term("id", doc_id)
-            for done, doc in enumerate(changed, 1):
-                writer.update_document(**document_fields(doc, hashes[doc.id]))
-                if progress:
-                    progress(done, len(changed))
+            for docnum in changes.stale:
+                writer.delete_document(docnum)
+            parts, start = {}, 0
+            for segment in writer.segments:  # in the live generation's docnum order, as `previous` is
+                parts[segment.segid] = carried_part(previous, start, segment)
+                start += segment.doc_count_all()
+            parts.update((shard.segment.segid, shard.columns) for shard in written)
+            added = [shard.segment for shard in written]
+            merge = segments_to_merge([*writer.segments, *added])
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        with index.reader() as reader:
-            columns = compute_columns(reader, {doc.id: doc for doc in corpus.documents}, hashes, *kept)
-        generation = _seal(root, number, tmp, columns, corpus.corpus_hash(), corpus.authority,
-                           "incremental", started, checksums=_linked(live.meta[integrity.FILES]))
+        segments = writer.commit_merging(added, merge)
+        _remove_unused_segments(tmp, segments)
+        merged = [live_rows(parts[segment.segid]) for segment in merge]  # the last segment's documents
+        columns = join_parts([parts[segment.segid] for segment in segments if segment.segid in parts] + merged)
+        generation = _seal(root, number, tmp, columns, corpus.corpus_hash(), corpus.authority, "incremental",
+                           started, checksums=_linked(live.meta[integrity.FILES]))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    added = sum(1 for doc in changed if doc.id not in old_hashes)
-    return _summary(generation, started, "incremental", added=added, updated=len(changed) - added,
-                    deleted=len(deleted))
+    return _summary(generation, started, "incremental", added=changes.added, updated=changes.updated,
+                    deleted=changes.deleted)
 
 
 def _linked(checksums: dict) -> dict:

@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -27,12 +28,6 @@ index_option = click.option("--index", "index_dir", type=click.Path(file_okay=Fa
                             help="Index root (default KWARCHIVE_INDEX or var/index).")
 
 
-def _load(corpus_dir):
-    from corpus.loader import load_corpus
-
-    return load_corpus(corpus_dir)
-
-
 @click.command("reindex", cls=KwarchiveCommand)
 @click.option("--incremental", is_flag=True, help="Only add, update and delete documents whose content changed.")
 @click.option("--if-stale", is_flag=True, help="Do nothing when the index is present and up to date.")
@@ -52,33 +47,41 @@ def _load(corpus_dir):
 def reindex(incremental: bool, if_stale: bool, strict: bool, workers: int | None, scheduler: str | None,
             shard_size: int | None, index_dir: str | None, corpus_dir: str | None) -> None:
     """Rebuild the index into a new generation and switch to it atomically."""
-    from corpus.shards import plan_shards
-    from index.build import build_incremental, build_streaming
-    from index.cluster import open_runner, shard_size as balanced
-    from index.status import index_status, needs_build
+    from index.build import build_streaming
 
     root = index_root(index_dir)
-    if incremental or if_stale:  # both compare every record with the live index: the corpus in memory
-        corpus = _load(corpus_dir)
-        _report_skipped(corpus, strict)
-        if if_stale and not needs_build(index_status(root, corpus)):
-            click.echo(f"index at {root} is up to date")
-            return
-        if incremental:
-            with _ProgressReporter() as progress:
-                _echo_summary(_building(root, lambda: build_incremental(corpus, root, progress)))
-            return
-        del corpus
+    hashes = incremental or if_stale
+    then = ("indexing what changed" if incremental else "indexing") + (" if the index is out of date" if if_stale
+                                                                       else "")
+    with _corpus_runner(corpus_dir, workers, scheduler, shard_size) as (plan, runner), \
+            _ProgressReporter("read", "shards", f"versions{', hashes' if hashes else ''}") as reading, \
+            _ProgressReporter("indexed", "documents") as progress:
+        click.echo(f"reindexing {len(plan.shards)} shard{'s' if len(plan.shards) != 1 else ''} {runner.where}: "
+                   f"reading them for version links{' and content hashes' if hashes else ''}, then {then}",
+                   err=True)
+        summary = _building(root, lambda: build_streaming(
+            plan, root, progress, runner=runner, check=lambda scan: _report_skipped(scan, strict),
+            incremental=incremental, if_stale=if_stale, reading=reading))
+    if summary.mode == "current":
+        click.echo(f"index at {root} is up to date")
+        return
+    _echo_summary(summary, runner.where)
+
+
+@contextmanager
+def _corpus_runner(corpus_dir: str | None, workers: int | None = None, scheduler: str | None = None,
+                   shard_size: int | None = None):
+    """The corpus's shard plan and the runner its tasks run on, the shards balanced over the runner's workers
+    unless `shard_size` says how large they are."""
+    from corpus.shards import plan_shards
+    from index.cluster import open_runner, shard_size as balanced
+
     plan = plan_shards(corpus_dir, shard_size or RECORDS_PER_SHARD)
-    with open_runner(plan.lines, workers=workers, scheduler=scheduler) as runner, _ProgressReporter() as progress:
+    with open_runner(plan.lines, workers=workers, scheduler=scheduler) as runner:
         if shard_size is None and plan.lines:
             size = balanced(plan.lines, runner.workers, RECORDS_PER_SHARD)
             plan = plan if size == RECORDS_PER_SHARD else plan_shards(corpus_dir, size)
-        click.echo(f"reindexing {len(plan.shards)} shard{'s' if len(plan.shards) != 1 else ''} {runner.where}: "
-                   "reading them for version links, then indexing", err=True)
-        summary = _building(root, lambda: build_streaming(plan, root, progress, runner=runner,
-                                                          check=lambda scan: _report_skipped(scan, strict)))
-    _echo_summary(summary, runner.where)
+        yield plan, runner
 
 
 def _building(root: Path, build):
@@ -135,9 +138,16 @@ def index_group() -> None:
 @corpus_option
 def status(index_dir: str | None, corpus_dir: str | None) -> None:
     """Live generation, document count, build time, corpus hash, and whether it is out of date."""
+    from corpus.shards import corpus_root
+    from index.build import scan_corpus
     from index.status import index_status
 
-    result = index_status(index_root(index_dir), _load(corpus_dir))
+    root = index_root(index_dir)
+    corpus_root(corpus_dir)  # a corpus root that is not there is the error, whatever the index
+    result = index_status(root)
+    if result.usable:  # then compare it with the corpus, scanned as a reindex scans it (never held whole)
+        with _corpus_runner(corpus_dir) as (plan, runner):
+            result = index_status(root, scan_corpus(plan, runner, hashes=True))
     for line in result.lines():
         click.echo(line)
     if not result.usable:
@@ -209,23 +219,30 @@ def publish(dest_root: str, number: int | None, index_dir: str | None) -> None:
 
 
 class _ProgressReporter:
-    """A tqdm bar with documents/s on a terminal; a log line every ~10% otherwise."""
+    """One pass's progress: a tqdm bar on a terminal; otherwise a log line every ~10% and at the end, naming the
+    pass ("read 3/5 shards, 180 documents (versions)", "indexed 250/250 documents (40 docs/s)")."""
+
+    def __init__(self, verb: str, unit: str, note: str = ""):
+        self.verb, self.unit, self.note = verb, unit, note
 
     def __enter__(self):
-        self.bar, self.next_log, self.started = None, 0, time.perf_counter()
+        self.bar, self.next_log, self.logged, self.started = None, 0, -1, time.perf_counter()
         return self
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, documents: int | None = None) -> None:
         if sys.stderr.isatty():
             if self.bar is None:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=total, unit="doc", file=sys.stderr)
+                self.bar = tqdm(total=total, unit=self.unit.split()[-1], desc=self.verb, file=sys.stderr)
             self.bar.update(done - self.bar.n)
-        elif done >= self.next_log or done == total:
-            rate = done / max(time.perf_counter() - self.started, 1e-9)
-            click.echo(f"indexed {done}/{total} documents ({rate:.0f} docs/s)", err=True)
-            self.next_log = done + max(total // 10, 1)
+        elif (done >= self.next_log or done == total) and done != self.logged:
+            counted = done if documents is None else documents
+            rate = counted / max(time.perf_counter() - self.started, 1e-9)
+            read = "" if documents is None else f", {documents} document{'' if documents == 1 else 's'}"
+            notes = "; ".join(filter(None, (self.note, f"{rate:.0f} docs/s")))
+            click.echo(f"{self.verb} {done}/{total} {self.unit}{read} ({notes})", err=True)
+            self.next_log, self.logged = done + max(total // 10, 1), done
 
     def __exit__(self, *exc):
         if self.bar is not None:

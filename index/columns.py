@@ -10,8 +10,9 @@ On disk (`save_columns`) every array is stored uncompressed in one file, `column
 `load_columns` memory-maps the file read-only and hands out numpy views of it: every gunicorn worker shares one
 copy through the page cache instead of holding its own, and a million documents cost a worker no more private
 memory than a hundred. (One file, not one per array: a worker checks each file of its generation on every
-request, see `index/integrity.py`.) An incremental update carries unchanged segments' slices over and reads
-records only for new segments, since merges renumber documents.
+request, see `index/integrity.py`.) An incremental update carries unchanged segments' slices over
+(`carried_part`), takes new segments' parts from the tasks that wrote them, and a merged segment's from the
+parts of the segments merged into it (`live_rows`), since merges renumber documents.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh.reading import SegmentReader
 
 from corpus.authority import fold
 from index.errors import IndexUnavailable
@@ -129,25 +129,6 @@ class Columns:
         return int(order[at]) if at < len(order) and ids[order[at]] == doc_id else None
 
 
-def compute_columns(reader, documents_by_id: dict, hashes: dict[str, str],
-                    previous: "Columns | None" = None, previous_segments: dict[str, int] | None = None) -> Columns:
-    """Columns for the index `reader` sees, segment by segment.
-
-    A segment that was already in the previous generation (`previous_segments`: segment id → its first docnum
-    there) keeps its slice of `previous`, minus documents deleted since; only new segments (added documents,
-    or small segments Whoosh merged) are read from the Document records. That keeps an incremental update's
-    cost proportional to what changed, even though merges move documents to new docnums.
-    """
-    parts = []
-    for leaf, _offset in reader.leaf_readers():
-        start = (previous_segments or {}).get(leaf.segment().segid)
-        if previous is not None and start is not None:
-            parts.append(_kept_part(previous, start, leaf))
-        else:
-            parts.append(_fresh_part(leaf, documents_by_id, hashes))
-    return join_parts(parts)
-
-
 @dataclass(frozen=True)
 class ColumnPart:
     """Columns of one segment, with facet value ids local to its own value tables (a streaming build's shard
@@ -162,19 +143,14 @@ class ColumnPart:
     facets: dict[str, tuple[tuple[str, ...], np.ndarray, np.ndarray]]  # name → (values, offsets, value_ids)
 
 
-def segment_starts(index) -> dict[str, int]:
-    """Segment id → first docnum, for the segments of a Whoosh index in TOC order (its docnum order)."""
-    with index.reader() as reader:
-        return {leaf.segment().segid: offset for leaf, offset in reader.leaf_readers()
-                if isinstance(leaf, SegmentReader)}  # an index without segments has one EmptyReader
-
-
-def _kept_part(previous: Columns, start: int, leaf) -> ColumnPart:
-    count = leaf.doc_count_all()
+def carried_part(previous: Columns, start: int, segment) -> ColumnPart:
+    """The columns of a segment that the previous generation held from docnum `start` on (Whoosh's `Segment`,
+    with the deletions made since), read from `previous`: an update reads no record of an unchanged segment."""
+    count = segment.doc_count_all()
     stop = start + count
     live = previous.live[start:stop].copy()
-    if leaf.has_deletions():
-        live[[n for n in leaf.segment().deleted_docs() if n < count]] = False
+    if segment.has_deletions():
+        live[[n for n in segment.deleted_docs() if n < count]] = False
     ids = [doc_id if alive else "" for doc_id, alive in zip(previous.ids[start:stop], live.tolist())]
     hashes = [h if alive else "" for h, alive in zip(previous.content_hashes[start:stop], live.tolist())]
     titles = [t if alive else "" for t, alive in zip(previous.title_keys[start:stop], live.tolist())]
@@ -189,16 +165,17 @@ def _kept_part(previous: Columns, start: int, leaf) -> ColumnPart:
     return ColumnPart(ids, hashes, titles, live, dates[0].astype(np.int32), dates[1].astype(np.int32), facets)
 
 
-def _fresh_part(leaf, documents_by_id: dict, hashes: dict[str, str]) -> ColumnPart:
-    id_column = leaf.column_reader("id")
-    part = PartBuilder()
-    for docnum in range(leaf.doc_count_all()):
-        doc_id = "" if leaf.is_deleted(docnum) else _text(id_column[docnum])
-        doc = documents_by_id.get(doc_id) if doc_id else None
-        if doc_id and doc is None:
-            raise IndexUnavailable("index holds documents the corpus does not have; rebuild it in full")
-        part.add(doc, hashes.get(doc_id, ""))
-    return part.part()
+def live_rows(part: ColumnPart) -> ColumnPart:
+    """`part` without its deleted documents, in order: the columns of its segment's documents once Whoosh has
+    merged that segment into another (a merge copies only documents not deleted)."""
+    keep = part.live.tolist()
+    pick = lambda strings: [s for s, alive in zip(strings, keep) if alive]
+    facets = {}
+    for name, (values, offsets, value_ids) in part.facets.items():
+        sizes = np.diff(offsets)
+        facets[name] = (values, _offsets(sizes[part.live]), value_ids[np.repeat(part.live, sizes)])
+    return ColumnPart(pick(part.ids), pick(part.hashes), pick(part.titles), part.live[part.live],
+                      part.starts[part.live], part.ends[part.live], facets)
 
 
 class PartBuilder:
@@ -319,10 +296,6 @@ def _join_facet(name: str, pieces) -> Facet:
 
 def _offsets(sizes: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(sizes))).astype(np.int32)
-
-
-def _text(value) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def save_columns(columns: Columns, directory: Path) -> None:

@@ -8,7 +8,7 @@ each fast path here is still taken and that the segment writer writes what Whoos
 Whoosh changes, those tests fail instead of search or indexing silently slowing down.
 
 Sections: tokens (analysis), storage (reading a generation), postings and lengths (search's numpy arrays),
-the fast segment writer (full builds).
+the fast segment writer (full builds, and the merges of incremental ones).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.util import random_name
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -349,6 +350,30 @@ class FastSegmentWriter(SegmentWriter):
         self._close_segment()
         self._commit_toc(list(segments))
         self._finish()
+
+    def commit_merging(self, added, merge) -> list:
+        """Commit the index this writer opened: its segments (with the deletions made through the writer), then
+        `added` (segments other writers wrote into its directory, as `finish_segment` returns them), except the
+        segments in `merge`, whose documents not deleted are copied, in that order, into one new segment that
+        comes last (what Whoosh's merge policies do, for segments this writer did not write). A segment left
+        without documents is dropped. Returns the committed segments in their order; releases the lock."""
+        self._check_state()
+        merged = {segment.segid for segment in merge}
+        for segment in merge:
+            reader = SegmentReader(self.storage, self.schema, segment)
+            try:
+                self.add_reader(reader)
+            finally:
+                reader.close()
+        final = [segment for segment in [*self.segments, *added]
+                 if segment.segid not in merged and segment.doc_count() > 0]
+        if self._added:
+            final.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(final)
+        self._finish()
+        return final
 
     def _flush_segment(self):
         self.perdocwriter.close()

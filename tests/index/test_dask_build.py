@@ -1,7 +1,9 @@
 """The reindex on a real Dask cluster (a `dask scheduler` and `dask worker` processes on loopback, the shared
-`dask_cluster`): it builds what an in-process build builds, and a worker SIGKILLed mid-build costs only a retry."""
+`dask_cluster`): it builds what an in-process build builds, so does an incremental reindex on it, and a worker
+SIGKILLed mid-build costs only a retry."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -40,7 +42,7 @@ def answers(root):
 
 def documents(root):
     columns = load_columns(live_generation(root).path)
-    return sorted(zip(columns.ids, columns.content_hashes))
+    return sorted((doc_id, h) for doc_id, h in zip(columns.ids, columns.content_hashes) if doc_id)
 
 
 @pytest.mark.slow
@@ -91,3 +93,30 @@ def test_a_worker_killed_mid_build_has_its_shards_run_again(dask_cluster, tmp_pa
     assert verify.returncode == 0, verify.stdout + verify.stderr
     later = reindex(index, corpus, "--scheduler", dask_cluster.address, "--shard-size", "100")
     assert "400 documents" in later and "generation 2" in later
+
+
+@pytest.mark.slow
+def test_an_incremental_reindex_on_a_dask_cluster_equals_a_full_build_in_process(dask_cluster, tmp_path):
+    corpus, index = write_small_corpus(tmp_path / "corpus", 60), tmp_path / "dask"
+    on_dask = ("--scheduler", dask_cluster.address, "--shard-size", "20")
+    reindex(index, corpus, *on_dask)
+    path = corpus / "small" / "documents.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records[6]["body"] = "A corrected telegram about the prisoners at Kaesong."  # record 7 edited
+    added = dict(records[0], number="61", title="Telegram 61", body="A new telegram about the prisoners.")
+    records = [r for r in records if r["number"] != "30"] + [added]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    output = reindex(index, corpus, "--incremental", *on_dask)
+    assert "incremental reindex: 60 documents" in output and "(1 added, 1 updated, 1 deleted)" in output
+    assert f"(scheduler {dask_cluster.address})" in output
+    build_streaming(plan_shards(corpus, 20), tmp_path / "here")  # in this process, in full
+    assert documents(index) == documents(tmp_path / "here")
+    searchers = Searcher(index), Searcher(tmp_path / "here")
+    try:
+        for q in ("prisoners", "Kaesong", "armistice talks", "number 30", "telegram"):
+            dask, here = (s.search(SearchRequest.from_args({"q": [q], "per_page": ["100"]})) for s in searchers)
+            assert (dask.total, sorted(h.id for h in dask.hits)) == (here.total, sorted(h.id for h in here.hits)), q
+        assert searchers[0].search(SearchRequest(q="prisoners")).total == 2
+    finally:
+        for searcher in searchers:
+            searcher.close()

@@ -1,5 +1,6 @@
 """The streaming build (shards read twice, one segment per shard, versions linked from profiles) indexes exactly
 what a build of the whole corpus in memory does."""
+import itertools
 import json
 
 import pytest
@@ -15,7 +16,8 @@ SHARD = 4  # records per shard: every collection file is cut several times
 
 
 def index_contents(root):
-    """Every (field, term) -> sorted (document id, weight, value) postings, plus stored fields by id."""
+    """Every (field, term) -> sorted (document id, weight, value) postings, plus stored fields by id (a term
+    left only in deleted documents, which an update keeps in its segment's term table, has no postings)."""
     with open_live_index(root).reader() as reader:
         ids = {n: fields["id"] for n, fields in reader.iter_docs()}
         stored = {fields["id"]: fields for _, fields in reader.iter_docs()}
@@ -26,7 +28,8 @@ def index_contents(root):
             while matcher.is_active():
                 found.append((ids[matcher.id()], matcher.weight(), matcher.value()))
                 matcher.next()
-            postings[(field, term)] = sorted(found)
+            if found:
+                postings[(field, term)] = sorted(found)
     return postings, stored
 
 
@@ -142,3 +145,94 @@ def test_a_failing_shard_fails_the_build_and_keeps_nothing(tmp_path):
         build_full(corpus, tmp_path)
     assert live_generation(tmp_path) is None
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# ---- incremental reindex through the shards -------------------------------------------------------------------
+
+QUERIES = ["armistice", '"armistice talks"', "supplies Pyongyang", "Kaesong", "delegations", "second record",
+           "correction", "sender:stalin"]
+
+
+def answers(root):
+    """Totals, hits in order and facet counts a reader sees for QUERIES. Hits of equal score are compared as a
+    set: a search orders them by docnum, which an update changes; and scores are not compared, since Whoosh's
+    statistics (field lengths, document frequencies) still count documents an update deleted."""
+    from search.request import SearchRequest
+    from search.searcher import Searcher
+
+    searcher = Searcher(root)
+    try:
+        found = {}
+        for q in QUERIES:
+            result = searcher.search(SearchRequest.from_args({"q": [q], "per_page": ["100"]}))
+            facets = {name: sorted((e["value"], e["count"]) for e in entries)
+                      for name, entries in result.facets.items()}
+            ties = itertools.groupby(result.hits, key=lambda hit: round(hit.score, 6))
+            hits = [sorted(hit.id for hit in tied) for _score, tied in ties]
+            found[q] = (result.total, result.total_documents, hits, facets)
+        return found
+    finally:
+        searcher.close()
+
+
+def version_groups(root):
+    """Each live document's version group, as the set of ids the columns group it with."""
+    columns = load_columns(live_generation(root).path)
+    members = {}
+    for n, doc_id in enumerate(columns.ids):
+        if doc_id:
+            members.setdefault(int(columns.orders.groups[n]), set()).add(doc_id)
+    return {doc_id: frozenset(group) for group in members.values() for doc_id in group}
+
+
+def rewrite(corpus, slug, change):
+    """Rewrite collection `slug`'s documents.jsonl: `change(records)` returns the new list of records."""
+    path = corpus / slug / "documents.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("".join(json.dumps(r) + "\n" for r in change(records)), encoding="utf-8")
+
+
+def edited(number, **fields):
+    def change(records):
+        return [{**r, **fields} if r["number"] == str(number) else r for r in records]
+    return change
+
+
+def test_an_incremental_reindex_indexes_what_a_full_build_of_the_changed_corpus_does(tmp_path):
+    corpus = write_two_collections(tmp_path / "corpus")
+    index = tmp_path / "index"
+    build_streaming(plan_shards(corpus, SHARD), index)
+    leave = {"start": "1952-02-02", "end": "1952-02-02", "label": "1952-02-02", "precision": "day"}
+    back = {"start": "1951-07-12", "end": "1951-07-12", "label": "1951-07-12", "precision": "day"}
+    steps = [  # (what happens, the change, (added, updated, deleted))
+        ("a record edited", lambda: rewrite(corpus, "reader", edited(112, title="A correction of the supplies note")),
+         (0, 1, 0)),
+        ("a record added", lambda: rewrite(corpus, "cables", lambda rs: rs + [_record(
+            20, "1953-05-05", "Mao Zedong", "Filippov", "A correction about the prisoners at Kaesong.")]), (1, 0, 0)),
+        ("a record deleted", lambda: rewrite(corpus, "cables", lambda rs: [r for r in rs if r["number"] != "9"]),
+         (0, 0, 1)),
+        # reader/111, its copy, loses its version although its own record did not change
+        ("a record leaves its version group", lambda: rewrite(corpus, "cables", edited(12, date=leave)), (0, 2, 0)),
+        ("a record joins a version group", lambda: rewrite(corpus, "cables", edited(12, date=back)), (0, 2, 0)),
+        # linking pairs the telegrams of 5-8 July anew: seven records whose own text did not change are rewritten
+        ("a redated record relinks its neighbours", lambda: rewrite(corpus, "cables", edited(5, date=leave)),
+         (0, 8, 0)),
+    ]
+    for step, (what, change, counts) in enumerate(steps):
+        change()
+        summary = build_streaming(plan_shards(corpus, SHARD), index, incremental=True)
+        assert (summary.mode, summary.added, summary.updated, summary.deleted) == ("incremental", *counts), what
+        fresh = tmp_path / f"fresh-{step}"
+        build_streaming(plan_shards(corpus, SHARD), fresh)
+        assert index_contents(index) == index_contents(fresh), what
+        assert columns_by_id(index) == columns_by_id(fresh), what
+        assert version_groups(index) == version_groups(fresh), what
+        got, expected = answers(index), answers(fresh)
+        for q in QUERIES:
+            assert got[q] == expected[q], f"{what} {q} {got[q]} {expected[q]}"
+        assert live_generation(index).meta["corpus_hash"] == live_generation(fresh).meta["corpus_hash"] == \
+            load_corpus(corpus).corpus_hash()
+        assert summary.documents == live_generation(fresh).meta["documents"]
+    groups = version_groups(index)
+    assert groups["cables/12"] == {"cables/12", "reader/111"} and groups["cables/5"] == {"cables/5"}
+    assert build_streaming(plan_shards(corpus, SHARD), index, incremental=True).mode == "unchanged"
