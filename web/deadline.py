@@ -91,14 +91,16 @@ def budget() -> float:
     return float(current_app.config.get("REQUEST_DEADLINE") or 0)
 
 
-def arm(seconds: float | None = None, message: str = "") -> None:
-    """Start (or restart, with a different budget and the message a user gets past it) this request's deadline."""
+def arm(seconds: float | None = None, message: str = "", title: str = "") -> None:
+    """Start (or restart, with a different budget and the message and page title a user gets past it) this
+    request's deadline."""
     disarm()
     seconds = budget() if seconds is None else seconds
     if seconds > 0:
         g.deadline_token = WATCHDOG.arm(seconds)
         g.deadline_seconds = seconds
         g.deadline_message = message
+        g.deadline_title = title
 
 
 def disarm(_exc=None) -> None:
@@ -118,7 +120,8 @@ def handle_too_slow(exc: SearchTooSlow):
     disarm()
     services.drop_searcher()  # the interrupted search may have left it mid-update
     log.warning("request over its %.1f s budget: %s", g.get("deadline_seconds", budget()), request.full_path)
-    return error_response(503, g.get("deadline_message") or exc.message, title="The search took too long")
+    return error_response(503, g.get("deadline_message") or exc.message,
+                          title=g.get("deadline_title") or "The search took too long")
 
 
 def register(app: Flask) -> None:

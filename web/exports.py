@@ -66,7 +66,7 @@ def export_response(fmt: str, req: SearchRequest) -> Response:
     """
     budget = float(current_app.config["EXPORT_DEADLINE"])
     deadline.arm(budget, f"The export could not be written within its {budget:g} s budget. Narrow the search (a "
-                         "date range, a collection or a type) and export it in parts.")
+                         "date range, a collection or a type) and export it in parts.", "The export took too long")
     ends = time.monotonic() + budget
     searcher = get_searcher()
     spool = export_spool()

@@ -51,6 +51,8 @@ def test_an_export_over_its_time_budget_answers_503_before_any_row(index_root, m
     assert time.perf_counter() - started < 4
     assert response.status_code == 503
     assert "within its 0.5 s budget" in response.get_json()["error"]["message"]
+    page = client.get("/search?format=csv").get_data(as_text=True)  # a browser download gets the HTML page
+    assert "<title>The export took too long" in page and "The search took too long" not in page
 
 
 def test_a_download_still_running_when_the_budget_ends_is_cut_off():
