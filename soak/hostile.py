@@ -158,41 +158,6 @@ def unique_word_query(i: int) -> str:
     return f"/api/search?q=q{word}zqvaluation+w{word}xnegotiationz&per_page=10"
 
 
-def unique_words(base: str, count: int, clients: int = 4, offset: int = 0) -> list[tuple[float, int]]:
-    """`count` unique-word searches (numbers `offset`…) from `clients` clients on kept-alive connections;
-    (seconds, status) of each, 0 for no answer."""
-    host, port = host_port(base)
-    statuses: list[tuple[float, int]] = []
-    numbers = iter(range(offset, offset + count))
-    lock = threading.Lock()
-
-    def client() -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=60)
-        while True:
-            with lock:
-                i = next(numbers, None)
-            if i is None:
-                break
-            started = time.monotonic()
-            try:
-                conn.request("GET", unique_word_query(i))
-                response = conn.getresponse()
-                response.read()
-                statuses.append((time.monotonic() - started, response.status))
-            except (OSError, http.client.HTTPException):
-                statuses.append((time.monotonic() - started, 0))
-                conn.close()
-                conn = http.client.HTTPConnection(host, port, timeout=60)
-        conn.close()
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
-
-
 def probe(base: str, count: int, interval: float = 0.1, timeout: float = 30,
           first: int = 0) -> list[tuple[float, int]]:
     """`count` ordinary searches one after another on fresh connections: (seconds, status) each; 0 = no answer.

@@ -18,6 +18,7 @@ import argparse
 import csv
 import http.client
 import io
+import itertools
 import random
 import threading
 import shutil
@@ -215,14 +216,13 @@ class Run:
         def private_mb() -> list[float]:
             return [round(w.memory_full_info().uss / 2**20, 1) for w in workers]
 
-        curve, statuses, started = [private_mb()], [], time.monotonic()
-        for step in range(steps):
-            statuses += hostile.unique_words(server.base, count // steps, offset=step * (count // steps))
+        numbers = itertools.count()  # each search's number: its words are new to every cache
+        load = Load(server.base, concurrency=4, pick=lambda _rng: (hostile.unique_word_query(next(numbers)), "words"))
+        curve, started = [private_mb()], time.monotonic()
+        for _step in range(steps):
+            load.run(max_requests=count // steps)
             curve.append(private_mb())
-        seconds = time.monotonic() - started
-        samples = [Sample(0.0, took * 1000, status, "/api/search", "words", error="" if status == 200 else
-                          f"status {status}") for took, status in statuses]
-        self.phase(f"{len(statuses):,} searches of unique long words", samples, seconds)
+        self.phase(f"{len(load.samples):,} searches of unique long words", load.samples, time.monotonic() - started)
         growth = [max(after - before for before, after in zip(curve[i], curve[i + 1])) for i in range(steps)]
         early = max(b - a for a, b in zip(curve[0], curve[steps // 2]))
         late = max(b - a for a, b in zip(curve[steps // 2], curve[-1]))
