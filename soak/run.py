@@ -1,8 +1,9 @@
 """The soak run: gunicorn with the project's config under load on loopback, then the same load while full and
 incremental reindexes switch generations, then while reindexes are SIGKILLed at random points; then ordinary
 searches timed among slow clients (64 trickling headers, 16 reading an export slowly) and among a trickle of
-costly queries, then 20,000 searches of unique long words (workers' memory must level off), and staggered exports while reindexes switch generations; last, reindexes of a corpus large
-enough for the build to fork index workers are SIGKILLed (their workers must die with them).
+costly queries, then 20,000 searches of unique long words (workers' memory must level off), and staggered
+exports while reindexes switch generations; last, reindexes of a corpus large enough for the build to fork index
+workers are SIGKILLed (their workers must die with them).
 
     .venv/bin/python -m soak.run [--seconds 60] [--concurrency 16] [--kills 20] [--parallel-kills 4] [--workdir DIR]
 
