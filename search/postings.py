@@ -4,15 +4,17 @@ and snippets be cut from offsets instead of walking Whoosh's matchers. Blocks ar
 """
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 
 from index.caching import BoundedCache
 from index.schema import OffsetsFormat
-from index.whoosh_private import field_lengths, postings_blocks
-from search.snippets import collect_spans
+from index.whoosh_private import field_lengths, postings_arrays
 
 TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
-SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted by walking its postings
+SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted from the page's postings blocks only
+POSITIONS_KEPT_DOCS = 20_000  # a term in more documents has its positions decoded per phrase, not kept
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 _EMPTY_I32 = np.zeros(0, dtype=np.int32)
@@ -30,12 +32,27 @@ class Postings:
         self.cache = BoundedCache(TERM_CACHE_BYTES)
         self._lengths: dict[str, np.ndarray] = {}
 
-    def _blocks_of(self, fieldname: str, text, values: bool):
-        """(global docnums int64, weights, values) per postings block of one term, over every segment with it."""
+    def _segments_of(self, fieldname: str, text, values: bool, within: np.ndarray | None = None):
+        """(global docnums int64, weights float32, values) of one term in each segment that has it; with
+        `within` (sorted global docnums), only of those documents, and only their postings blocks are read."""
         for leaf, offset in self.leaves:
-            if (fieldname, text) in leaf:
-                for ids, weights, vals in postings_blocks(leaf, fieldname, text, values=values):
-                    yield np.asarray(ids, dtype=np.int64) + offset, weights, vals
+            local = None
+            if within is not None:
+                low, high = np.searchsorted(within, [offset, offset + leaf.doc_count_all()])
+                if low == high:
+                    continue
+                local = within[low:high] - offset
+            found = postings_arrays(leaf, fieldname, text, values=values, within=local)
+            if found is None or not len(found[0]):
+                continue
+            ids, weights, vals = found
+            if local is not None:
+                keep = np.isin(ids, local)
+                ids, weights = ids[keep], weights[keep]
+                vals = list(compress(vals, keep.tolist())) if values else None
+                if not len(ids):
+                    continue
+            yield ids + offset, weights, vals
 
     def term(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(sorted docnums int64, weights float32) of one term; empty arrays when the index lacks it."""
@@ -44,7 +61,7 @@ class Postings:
         if found is not None:
             return found
         ids, weights = [], []
-        for block_ids, block_weights, _ in self._blocks_of(fieldname, text, values=False):
+        for block_ids, block_weights, _ in self._segments_of(fieldname, text, values=False):
             ids.append(block_ids)
             weights.append(np.asarray(block_weights, dtype=np.float32))
         if not ids:
@@ -64,7 +81,7 @@ class Postings:
             return self.cache.put(key, keys) if len(keys) else keys
         fmt = self.schema[fieldname].format
         docs, positions = [], []
-        for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
+        for block_ids, _, values in self._segments_of(fieldname, text, values=True):
             decoded = [fmt.decode_positions(v) for v in values]
             docs.append(np.repeat(block_ids, [len(d) for d in decoded]))
             positions.append(np.array([p for d in decoded for p in d], dtype=np.int64))
@@ -86,10 +103,11 @@ class Postings:
         decoded = self._decode_occurrences(fieldname, text)
         return self.cache.put(key, decoded) if len(decoded[0]) else decoded
 
-    def _decode_occurrences(self, fieldname: str, text, offsets: bool = True):
-        """`occurrences` decoded, or only its first array (the position keys) without `offsets`."""
+    def _decode_occurrences(self, fieldname: str, text, offsets: bool = True, within: np.ndarray | None = None):
+        """`occurrences` decoded, or only its first array (the position keys) without `offsets`; only in the
+        documents `within` (sorted docnums) when given."""
         docs, rows = [], []
-        for block_ids, _, values in self._blocks_of(fieldname, text, values=True):
+        for block_ids, _, values in self._segments_of(fieldname, text, values=True, within=within):
             counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
             flat = np.frombuffer(b"".join(values), dtype=np.int32)
             heads = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
@@ -105,23 +123,34 @@ class Postings:
         keys = (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
         return keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2])
 
-    def spans(self, fieldname: str, texts, docnums, walked=None) -> dict[int, list[tuple[int, int]]]:
+    def positions_in(self, fieldname: str, text, docnums: np.ndarray) -> np.ndarray:
+        """`positions` of one term in the given documents only (sorted unique docnums): what a phrase checks
+        once it knows which documents hold all its words. A term in more than `POSITIONS_KEPT_DOCS` documents
+        is decoded in those documents' postings blocks only and not kept: every position of "of" at a million
+        documents is 50 million entries, seconds to decode and more than the whole cache."""
+        if len(docnums) == 0:
+            return _EMPTY_I
+        if self.has_offsets(fieldname) and self.cache.get(("p", fieldname, text)) is None and \
+                len(self.term(fieldname, text)[0]) > POSITIONS_KEPT_DOCS:
+            return self._decode_occurrences(fieldname, text, offsets=False, within=docnums)
+        keys = self.positions(fieldname, text)
+        return keys[np.isin(keys >> 32, docnums)]
+
+    def spans(self, fieldname: str, texts, docnums) -> dict[int, list[tuple[int, int]]]:
         """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.
 
         A term in at most `SPAN_ARRAYS_MAX_DOCS` documents has all its occurrences decoded into arrays once
-        (cheap for it) and each page is a slice of them; a commoner term would cost seconds to decode at
-        100,000 documents, so its postings are walked to the wanted documents only (`collect_spans`,
-        remembering into `walked`).
+        (cheap for it) and each page is a slice of them; a commoner term is decoded in the page's documents
+        only (the postings blocks holding them), each time.
         """
         wanted = np.unique(np.asarray(docnums, dtype=np.int64))
         spans: dict[int, list[tuple[int, int]]] = {int(d): [] for d in wanted}
         for text in texts:
             if self.cache.get(("o", fieldname, text)) is None and \
                     len(self.term(fieldname, text)[0]) > SPAN_ARRAYS_MAX_DOCS:
-                for docnum, found in collect_spans(self.reader, fieldname, [text], wanted, walked).items():
-                    spans[docnum].extend(found)
-                continue
-            keys, starts, ends = self.occurrences(fieldname, text)
+                keys, starts, ends = self._decode_occurrences(fieldname, text, within=wanted)
+            else:
+                keys, starts, ends = self.occurrences(fieldname, text)
             if len(keys) == 0:
                 continue
             low, high = np.searchsorted(keys, wanted << 32), np.searchsorted(keys, (wanted + 1) << 32)

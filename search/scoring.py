@@ -168,45 +168,67 @@ class Scorer:
     def sequence(self, q):
         if not q.ordered or not q.subqueries or (q.slop != 1 and len(q.subqueries) != 2):
             raise Unsupported("sloppy sequence")
-        steps = [[self.postings.positions(f, t) for f, t in self._step(child)] for child in q.subqueries]
-        if q.slop != 1:
-            return self._near(q, steps)
+        steps = [tuple(self._step(child)) for child in q.subqueries]
+        key = ("sequence", q.slop, tuple(steps))
+        phrases = self.snapshot.phrases
+        docnums = phrases.get(key)
+        if docnums is None:
+            docnums = self._near(q.slop, steps) if q.slop != 1 else self._in_sequence(steps)
+            if len(docnums):  # a phrase of words the index lacks is not kept (see Postings.term)
+                phrases.put(key, docnums)
         mask, score = self._empty()
-        rarest = min(range(len(steps)), key=lambda i: sum(len(k) for k in steps[i]))
-        keys = steps[rarest]  # each term's keys are sorted and distinct: only alternatives need merging
-        starts = (keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))) - rarest
-        for offset, alternatives in enumerate(steps):
-            if offset == rarest or len(starts) == 0:
-                continue
-            wanted, present = starts + offset, np.zeros(len(starts), dtype=bool)
-            for keys in alternatives:
-                if len(keys):
-                    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-                    present |= keys[at] == wanted
-            starts = starts[present]
-        if len(starts) == 0:
+        if len(docnums) == 0:
             return mask, score
-        mask[np.unique(starts >> 32)] = True
+        mask[docnums] = True
         for child in q.subqueries:
             score += self.run(child)[1]
         return mask, np.where(mask, score, 0.0) * q.boost
 
-    def _near(self, q, steps):
-        """Two words in order, the second 1 to `slop` positions after the first (Whoosh's SpanNear2 with
-        mindist 1): the proximity bonus of long queries."""
-        mask, score = self._empty()
-        firsts, seconds = (keys[0] if len(keys) == 1 else np.sort(np.concatenate(keys)) for keys in steps)
+    def _in_sequence(self, steps) -> np.ndarray:
+        """Sorted docnums (int32) where the steps' words stand one after another. The rarest step's positions
+        come first; each further step is read only in the documents still in the running."""
+        frequency = [sum(len(self.postings.term(f, t)[0]) for f, t in step) for step in steps]
+        order = sorted(range(len(steps)), key=frequency.__getitem__)
+        within = self._holding_every(steps)
+        starts = None
+        for offset in order:
+            if starts is not None and len(starts) == 0:
+                break
+            keys = [self.postings.positions_in(f, t, within) for f, t in steps[offset]]
+            if starts is None:  # each term's keys are sorted and distinct: only alternatives need merging
+                starts = (keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))) - offset
+            else:
+                wanted, present = starts + offset, np.zeros(len(starts), dtype=bool)
+                for found in keys:
+                    if len(found):
+                        at = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
+                        present |= found[at] == wanted
+                starts = starts[present]
+            within = np.unique(starts >> 32)
+        return within.astype(np.int32)
+
+    def _near(self, slop: int, steps) -> np.ndarray:
+        """Sorted docnums (int32) holding two words in order, the second 1 to `slop` positions after the first
+        (Whoosh's SpanNear2 with mindist 1): the proximity bonus of long queries."""
+        within = self._holding_every(steps)
+        firsts, seconds = (np.sort(np.concatenate([self.postings.positions_in(f, t, within) for f, t in step]))
+                           for step in steps)
         if len(firsts) == 0 or len(seconds) == 0:
-            return mask, score
+            return np.zeros(0, dtype=np.int32)
         at = np.searchsorted(seconds, firsts + 1)
         found = at < len(seconds)
-        found[found] = seconds[at[found]] <= firsts[found] + q.slop
-        if not found.any():
-            return mask, score
-        mask[np.unique(firsts[found] >> 32)] = True
-        for child in q.subqueries:
-            score += self.run(child)[1]
-        return mask, np.where(mask, score, 0.0) * q.boost
+        found[found] = seconds[at[found]] <= firsts[found] + slop
+        return np.unique(firsts[found] >> 32).astype(np.int32)
+
+    def _holding_every(self, alternatives) -> np.ndarray:
+        """Sorted docnums holding a term of every step: the only documents whose positions a phrase reads."""
+        every = None
+        for step in alternatives:
+            holding = np.zeros(self.size, dtype=bool)
+            for fieldname, text in step:
+                holding[self.postings.term(fieldname, text)[0]] = True
+            every = holding if every is None else every & holding
+        return np.flatnonzero(every) if every is not None else np.zeros(0, dtype=np.int64)
 
     @staticmethod
     def _step(child) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from search.scoring import matching
 from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
 from search.marks import query_marks, text_spans
+from search import order as result_order
 from search.names import name_suggestions
 from search.suggest import correction, did_you_mean
 
@@ -185,13 +186,13 @@ class Searcher:
         frequency = snapshot.word_frequency if request.typos else None
         parsed = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value, snapshot.fuzzy_names,
                              frequency)
-        reader, total = snapshot.reader, 0
+        total = 0
         for leaf in parsed.query.leaves():
             if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
                 terms = [(leaf.fieldname, text) for text in snapshot.expand(leaf)]
             else:
                 terms = list(leaf.terms(phrases=True))
-            total += sum(reader.doc_frequency(fieldname, text) for fieldname, text in terms)
+            total += sum(snapshot.doc_frequency(fieldname, text) for fieldname, text in terms)
         return total
 
     def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None,
@@ -265,10 +266,8 @@ class Searcher:
         match = self._match(snapshot, request)
         selected = match.filtered()
         cols = snapshot.columns
-        ordered, heads = _results(snapshot, match, selected, request)
-        total = len(heads)
-        page_heads = heads[(request.page - 1) * request.per_page: request.page * request.per_page]
-        hits = self._hits(snapshot, match, page_heads, selected, ordered)
+        total, page_heads = _page(snapshot, match, selected, request)
+        hits = self._hits(snapshot, match, page_heads)
         undated = match.filtered(dates=False) & (cols.date_start == 0)
         dated = np.flatnonzero(selected & (cols.date_start > 0))
         histogram = facet_counts.histogram(cols.date_start[dated], cols.date_end[dated], request.date_range)
@@ -290,12 +289,12 @@ class Searcher:
             notices=tuple(dict.fromkeys(notices)), generation=snapshot.generation.number,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2))
 
-    def _hits(self, snapshot, match, heads, selected, ordered) -> list[Hit]:
+    def _hits(self, snapshot, match, heads) -> list[Hit]:
         if len(heads) == 0:
             return []
         terms = _terms(snapshot, match.parsed.query)
         postings = snapshot.postings
-        spans = {f: postings.spans(f, terms.get(f, ()), heads, snapshot.spans) if postings.has_offsets(f)
+        spans = {f: postings.spans(f, terms.get(f, ()), heads) if postings.has_offsets(f)
                  else collect_spans(snapshot.reader, f, terms.get(f, ()), heads, snapshot.spans)
                  for f in TEXT_FIELDS}
         versions = snapshot.versions_of
@@ -313,20 +312,20 @@ class Searcher:
         What an export holds, so that its count is the search's `total_documents`."""
         with self._lock:
             snapshot = self._current()
-            match, selected, ordered, everything = self._all_documents(snapshot, request)
-            return len(everything), self._records(snapshot, match, everything[start:start + count], selected, ordered)
+            match, everything = self._all_documents(snapshot, request)
+            return len(everything), self._records(snapshot, match, everything[start:start + count])
 
     def every_document(self, request: SearchRequest, batch: int = 100):
         """(how many, generation, iterator of (record, hit)): every document `documents` would list, from one
         match, built a batch at a time. Call it inside `pinned()` so that the generation stays open to the end."""
         with self._lock:
             snapshot = self._current()
-            match, selected, ordered, everything = self._all_documents(snapshot, request)
+            match, everything = self._all_documents(snapshot, request)
 
         def items():
             for start in range(0, len(everything), batch):
                 with self._lock:
-                    found = self._records(snapshot, match, everything[start:start + batch], selected, ordered)
+                    found = self._records(snapshot, match, everything[start:start + batch])
                 yield from found
 
         return len(everything), snapshot.generation.number, items()
@@ -335,10 +334,10 @@ class Searcher:
         match = self._match(snapshot, request)
         selected = match.filtered()
         ordered, heads = _results(snapshot, match, selected, request)
-        return match, selected, ordered, grouped_order(ordered, heads, snapshot.groups)
+        return match, result_order.grouped_order(ordered, heads, snapshot.groups)
 
-    def _records(self, snapshot: Snapshot, match, chosen, selected, ordered) -> list[tuple[dict, Hit]]:
-        hits = self._hits(snapshot, match, chosen, selected, ordered)
+    def _records(self, snapshot: Snapshot, match, chosen) -> list[tuple[dict, Hit]]:
+        hits = self._hits(snapshot, match, chosen)
         records = [json.loads(snapshot.searcher.stored_fields(d)["record"]) for d in chosen.tolist()]
         return list(zip(records, hits))
 
@@ -414,66 +413,33 @@ class Searcher:
 
 
 
-def _order(selected: np.ndarray, score: np.ndarray, cols, sort: str, ranks: dict | None = None) -> np.ndarray:
-    """Selected docnums in result order; dates sort undated last; ties by docnum so pages are stable."""
-    docnums = np.flatnonzero(selected)
-    if sort == "relevance":
-        return docnums[np.argsort(-score[docnums], kind="stable")]
-    if sort in ("title", "collection"):
-        return docnums[np.argsort(ranks[sort][docnums], kind="stable")]
-    starts = cols.date_start[docnums].astype(np.int64)
-    ends = cols.date_end[docnums].astype(np.int64)
-    undated = starts == 0
-    if sort == "date_desc":
-        starts, ends = -starts, -ends
-    return docnums[np.lexsort((docnums, ends, starts, undated))]
+def _sort_of(snapshot: Snapshot, request: SearchRequest) -> tuple[str, np.ndarray | None]:
+    """The sort a request gets (relevance needs a query; without one it is by date) and, for title and number
+    sorts, the rank array that places a group where its representative sorts."""
+    sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
+    ranks = snapshot.title_rank if sort == "title" else snapshot.collection_rank if sort == "collection" else None
+    return sort, ranks
 
 
 def _results(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
     """(every selected docnum in result order, one representative per version group in that order)."""
-    sort = request.sort if request.q else ("date_asc" if request.sort == "relevance" else request.sort)
-    ranks = {"title": snapshot.title_rank} if sort == "title" else \
-        {"collection": snapshot.collection_rank} if sort == "collection" else None
-    ordered = _order(selected, match.score, snapshot.columns, sort, ranks)
-    heads = representatives(ordered, snapshot.groups, snapshot.version_rank, snapshot.has_versions)
-    if ranks:  # sorted by title or by number: a group stands where the document shown for it sorts
-        heads = heads[np.argsort(ranks[sort][heads], kind="stable")]
-    return ordered, heads
+    sort, ranks = _sort_of(snapshot, request)
+    docnums = np.flatnonzero(selected)
+    order = result_order.ordered(docnums, result_order.sort_key(sort, docnums, match.score, snapshot.columns,
+                                                                 {sort: ranks}))
+    return order, result_order.all_heads(order, snapshot.groups, snapshot.version_rank, snapshot.has_versions,
+                                         ranks)
 
 
-def representatives(ordered: np.ndarray, groups: np.ndarray, rank: np.ndarray,
-                    shared: np.ndarray | None = None) -> np.ndarray:
-    """One docnum per version group, where the group's best-placed member stands in `ordered`; the one shown
-    is the group's preferred matching member (lowest `rank`), whichever member placed it there. `shared` marks
-    the docnums that have versions at all, so only those are ranked (the rest stand for themselves)."""
-    if len(ordered) == 0:
-        return ordered
-    _, first = np.unique(groups[ordered], return_index=True)
-    heads = ordered[np.sort(first)]
-    in_groups = np.ones(len(ordered), dtype=bool) if shared is None else shared[ordered]
-    if not in_groups.any():
-        return heads
-    members = ordered[in_groups]
-    member_groups = groups[members]
-    preferred = np.lexsort((rank[members], member_groups))  # groups ascending, preferred member first
-    sorted_groups = member_groups[preferred]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    choice = np.empty(len(groups), dtype=ordered.dtype)
-    choice[sorted_groups[starts]] = members[preferred[starts]]
-    swap = in_groups[np.sort(first)]
-    heads[swap] = choice[groups[heads[swap]]]
-    return heads
-
-
-def grouped_order(ordered: np.ndarray, heads: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Every docnum of `ordered`, each group's representative (from `heads`) followed by its other members."""
-    if len(ordered) == 0:
-        return ordered
-    place = np.zeros(int(groups.max()) + 1, dtype=np.int64)
-    place[groups[heads]] = np.arange(len(heads))
-    is_member = np.ones(len(ordered), dtype=np.int8)
-    is_member[np.isin(ordered, heads)] = 0
-    return ordered[np.lexsort((np.arange(len(ordered)), is_member, place[groups[ordered]]))]
+def _page(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
+    """(how many groups the search found, the representatives on the requested page), without ordering every
+    match (see `search/order.py`)."""
+    sort, ranks = _sort_of(snapshot, request)
+    docnums = np.flatnonzero(selected)
+    keys = result_order.sort_key(sort, docnums, match.score, snapshot.columns, {sort: ranks})
+    total, heads = result_order.first_heads(docnums, keys, request.page * request.per_page, snapshot.groups,
+                                            snapshot.version_rank, snapshot.has_versions, ranks)
+    return total, heads[(request.page - 1) * request.per_page:]
 
 
 def _expansion_notices(snapshot: Snapshot, q: wq.Query) -> list[str]:
@@ -507,7 +473,7 @@ def _terms(snapshot: Snapshot, q: wq.Query) -> dict[str, list]:
         except Exception:  # an expansion the reader cannot do must not cost the results
             continue
         for fieldname, text in expanded:
-            if fieldname in TEXT_FIELDS and (fieldname, text) in reader:
+            if fieldname in TEXT_FIELDS and snapshot.doc_frequency(fieldname, text):
                 found = terms.setdefault(fieldname, [])
                 if text not in found:
                     found.append(text)

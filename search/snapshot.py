@@ -26,6 +26,8 @@ from search.suggest import vocabulary_of
 
 EXPANSIONS_BYTES = 16 * 2**20  # prefix/wildcard/fuzzy expansions kept per generation
 SPAN_CACHE_BYTES = 32 * 2**20  # highlight spans of common terms kept per generation
+FREQUENCIES_BYTES = 4 * 2**20  # document frequencies of terms kept per generation
+PHRASES_BYTES = 16 * 2**20  # documents where a phrase stands, kept per generation
 MAX_EXPANSION_TERMS = 200  # a prefix, wildcard or fuzzy word searches at most this many index terms …
 MAX_EXPANSION_POSTINGS = 200_000  # … in at most about this many postings in all (the most frequent terms first)
 
@@ -55,6 +57,10 @@ class Snapshot:
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = BoundedCache(SPAN_CACHE_BYTES)  # highlight spans of (field, term, docnum) walked in postings
         self._expansions = BoundedCache(EXPANSIONS_BYTES)  # expansion key → (terms searched, terms matching)
+        self._frequencies = BoundedCache(FREQUENCIES_BYTES)  # (field, term) → documents holding it
+        # phrase → sorted docnums where it stands: finding them reads every position of its words in the documents
+        # holding them all (seconds for "prisoners of war" at a million), and paging, facets and dates repeat it
+        self.phrases = BoundedCache(PHRASES_BYTES)
         self.fuzzy_names = FuzzyNames(self.analyzer)
 
     def close(self) -> None:
@@ -146,7 +152,7 @@ class Snapshot:
     def _capped(self, fieldname: str, texts: tuple) -> tuple[tuple, int]:
         """(the most frequent of `texts` within MAX_EXPANSION_TERMS and MAX_EXPANSION_POSTINGS, how many there
         were): `expansion_cut` tells when that is fewer (a two-letter prefix can match thousands of words)."""
-        frequency = {text: self.reader.doc_frequency(fieldname, text) for text in texts}
+        frequency = {text: self.doc_frequency(fieldname, text) for text in texts}
         if len(texts) <= MAX_EXPANSION_TERMS and sum(frequency.values()) <= MAX_EXPANSION_POSTINGS:
             return texts, len(texts)
         kept, postings = [], 0
@@ -162,10 +168,15 @@ class Snapshot:
         searched, matching = self._expansion(q)
         return (len(searched), matching) if matching > len(searched) else None
 
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """How many documents hold a term (0 when none does): Whoosh looks it up in every segment's dictionary
+        (about 50 at a million documents), so the answer is remembered."""
+        return self._frequencies.get_or_compute((fieldname, text),
+                                                lambda: self.reader.doc_frequency(fieldname, text))
+
     def word_frequency(self, word: str) -> int:
         """Documents holding a folded word in the title or body (an upper bound: a word in both counts twice)."""
-        reader = self.reader
-        return reader.doc_frequency("body", word) + reader.doc_frequency("title", word)
+        return self.doc_frequency("body", word) + self.doc_frequency("title", word)
 
     def value_ids(self, facet: str, raw: str) -> list[int]:
         """Ids of the facet values a user's value stands for (see `FacetColumn.lookup`)."""

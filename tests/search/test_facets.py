@@ -77,3 +77,31 @@ def test_a_sort_asked_for_overrides_the_facets_own_order():
     senders = column()
     assert [e["value"] for e in facet_entries(senders, ALL, set(), [], None, sort="value")] == [
         "Joseph Stalin", "Mao Zedong"]
+
+
+def test_common_values_counted_from_bitmaps_agree_with_rare_values_counted_from_entries():
+    """A large facet counts its common values from bitmaps and the others from their entries: every split
+    between the two gives the same counts and the same selections."""
+    rng = np.random.default_rng(7)
+    size, values = 1_000, 40
+    per_document = rng.integers(0, 4, size)
+    ids = np.concatenate([rng.choice(values, n, replace=False, p=_skewed(values)) for n in per_document])
+    facet = Facet("people", tuple(f"Person {i}" for i in range(values)),
+                  np.concatenate(([0], np.cumsum(per_document))).astype(np.int32), ids.astype(np.int32))
+    masks = [rng.random(size) < share for share in (0.0, 0.1, 0.5, 1.0)]
+    expected = [np.bincount(ids[mask[np.repeat(np.arange(size), per_document)]], minlength=values)
+                for mask in masks]
+    for bitmap_values in (0, 3, values):
+        people = FacetColumn.build(FACET_BY_NAME["person"], facet, bitmap_values=bitmap_values)
+        assert len(people.common) == min(bitmap_values, int((np.bincount(ids) * 64 >= size).sum()))
+        for mask, counts in zip(masks, expected):
+            assert people.counts(mask).tolist() == counts.tolist()
+        for chosen in ([0], [1, 39], [5, 6, 7]):
+            carries = np.array([bool(set(chosen) & set(facet.value_ids[start:end].tolist()))
+                                for start, end in zip(facet.offsets[:-1], facet.offsets[1:])])
+            assert people.mask_for(chosen, size).tolist() == carries.tolist()
+
+
+def _skewed(values):
+    weights = 1 / np.arange(1, values + 1)
+    return weights / weights.sum()

@@ -41,6 +41,7 @@ def test_phrase_matching_keeps_only_positions_of_its_words(tiny):
     snapshot = tiny._current()
     postings = snapshot.postings
     query = parse_query('"prisoners of war"', snapshot.analyzer, snapshot.resolve_field_value).query
+    snapshot.phrases.clear()
     matching(snapshot, query, scored=True)
     kept = postings.cache.get(("p", "body", "of"))
     assert kept is not None and len(kept) > 0 and postings.cache.get(("o", "body", "of")) is None
@@ -77,10 +78,11 @@ def test_highlight_spans_from_arrays_equal_the_postings_walk(tiny, text, monkeyp
     for field in TEXT_FIELDS:
         assert snapshot.postings.has_offsets(field)
         walked = collect_spans(snapshot.reader, field, terms.get(field, ()), docnums)
-        for limit in (0, 10**9):  # every term walked, then every term from its decoded arrays
+        for limit in (0, 10**9):  # every term read for the wanted documents only, then from its decoded arrays
             monkeypatch.setattr(postings_module, "SPAN_ARRAYS_MAX_DOCS", limit)
-            fast = snapshot.postings.spans(field, terms.get(field, ()), docnums)
-            assert {d: sorted(s) for d, s in fast.items()} == {d: sorted(s) for d, s in walked.items()}
+            for page in (docnums, docnums[1::3], docnums[-2:]):
+                fast = snapshot.postings.spans(field, terms.get(field, ()), page)
+                assert {d: sorted(s) for d, s in fast.items()} == {d: sorted(walked[d]) for d in page.tolist()}
         compared += sum(len(s) for s in walked.values())
     assert compared > 0
     assert all(snapshot.postings.cache.get(("o", f, t)) is not None for f, ts in terms.items() for t in ts)
@@ -130,3 +132,39 @@ def test_two_words_within_a_few_positions_are_found_like_whooshs_sloppy_sequence
     expected_docs, expected_scores = walk(snapshot, near, scored=True)
     docnums, scores = matching(snapshot, near, scored=True)
     assert docnums.tolist() == expected_docs.tolist() and np.allclose(scores, expected_scores)
+
+
+@pytest.mark.parametrize("text", ['"prisoners of war"', '"Kim Il Sung"', '"armistice talks"', '"of the"', LONG,
+                                  '"38th parallel" Stalin', '"the armistice" OR "the war"'])
+def test_phrases_read_positions_only_where_every_word_is_and_find_the_same(real, text, monkeypatch):
+    """At a million documents every "of" is 50 million positions: a phrase decodes its common words' positions
+    only in the documents holding all its words. Same documents and scores either way."""
+    from search import postings as postings_module
+
+    snapshot = real._current()
+    query = parse_query(text, snapshot.analyzer, snapshot.resolve_field_value).query
+    snapshot.phrases.clear()
+    kept = matching(snapshot, query, scored=True)
+    snapshot.postings.cache.clear()
+    snapshot.phrases.clear()
+    monkeypatch.setattr(postings_module, "POSITIONS_KEPT_DOCS", 0)
+    read = matching(snapshot, query, scored=True)
+    assert len(kept[0]) > 0
+    assert read[0].tolist() == kept[0].tolist() and np.allclose(read[1], kept[1])
+    assert snapshot.postings.cache.get(("p", "body", "of")) is None
+    snapshot.postings.cache.clear()
+
+
+def test_a_phrase_searched_again_reads_no_positions(real, monkeypatch):
+    """Paging, dates and facets repeat a phrase's search: where it stands is kept per generation, so only the
+    first search reads its words' positions."""
+    snapshot = real._current()
+    query = parse_query('"prisoners of war" armistice', snapshot.analyzer, snapshot.resolve_field_value).query
+    snapshot.phrases.clear()
+    first = matching(snapshot, query, scored=True)
+
+    def refused(*args):
+        raise AssertionError("positions read again")
+    monkeypatch.setattr(snapshot.postings, "positions_in", refused)
+    again = matching(snapshot, query, scored=True)
+    assert len(first[0]) > 0 and again[0].tolist() == first[0].tolist() and np.allclose(again[1], first[1])
