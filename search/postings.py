@@ -32,9 +32,11 @@ class Postings:
         self.cache = BoundedCache(TERM_CACHE_BYTES)
         self._lengths: dict[str, np.ndarray] = {}
 
-    def _segments_of(self, fieldname: str, text, values: bool, within: np.ndarray | None = None):
+    def _segments_of(self, fieldname: str, text, values: bool, within: np.ndarray | None = None,
+                     whole: list | None = None):
         """(global docnums int64, weights float32, values) of one term in each segment that has it; with
-        `within` (sorted global docnums), only of those documents, and only their postings blocks are read."""
+        `within` (sorted global docnums), only of those documents, and only their postings blocks are read.
+        With `whole`, every block is read and every (docnums, weights) appended to it before the narrowing."""
         for leaf, offset in self.leaves:
             local = None
             if within is not None:
@@ -42,10 +44,12 @@ class Postings:
                 if low == high:
                     continue
                 local = within[low:high] - offset
-            found = postings_arrays(leaf, fieldname, text, values=values, within=local)
+            found = postings_arrays(leaf, fieldname, text, values=values, within=None if whole is not None else local)
             if found is None or not len(found[0]):
                 continue
             ids, weights, vals = found
+            if whole is not None:
+                whole.append((ids + offset, weights))
             if local is not None:
                 keep = np.isin(ids, local)
                 ids, weights = ids[keep], weights[keep]
@@ -77,7 +81,7 @@ class Postings:
             return found
         if self.has_offsets(fieldname):
             kept = self.cache.get(("o", fieldname, text))
-            keys = kept[0] if kept else self._decode_occurrences(fieldname, text, offsets=False)
+            keys = kept[0] if kept else self._decode_occurrences(fieldname, text, offsets=False, keep_term=True)
             return self.cache.put(key, keys) if len(keys) else keys
         fmt = self.schema[fieldname].format
         docs, positions = [], []
@@ -100,20 +104,28 @@ class Postings:
         found = self.cache.get(key)
         if found is not None:
             return found
-        decoded = self._decode_occurrences(fieldname, text)
+        decoded = self._decode_occurrences(fieldname, text, keep_term=True)
         return self.cache.put(key, decoded) if len(decoded[0]) else decoded
 
-    def _decode_occurrences(self, fieldname: str, text, offsets: bool = True, within: np.ndarray | None = None):
+    def _decode_occurrences(self, fieldname: str, text, offsets: bool = True, within: np.ndarray | None = None,
+                            keep_term: bool = False):
         """`occurrences` decoded, or only its first array (the position keys) without `offsets`; only in the
-        documents `within` (sorted docnums) when given."""
+        documents `within` (sorted docnums) when given. With `keep_term`, when every block was read, the term's
+        docnums and weights read on the way are kept as `term` would keep them (they cost the same decoding)."""
         docs, rows = [], []
-        for block_ids, _, values in self._segments_of(fieldname, text, values=True, within=within):
+        # Documents spread over more than 1/64 of the index leave few blocks to skip: read them all, keep the term.
+        whole = [] if keep_term and self.cache.get(("t", fieldname, text)) is None and \
+            (within is None or len(within) * 64 > self.size) else None
+        for block_ids, _, values in self._segments_of(fieldname, text, values=True, within=within, whole=whole):
             counts = (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) - 4) // 12
             flat = np.frombuffer(b"".join(values), dtype=np.int32)
             heads = np.cumsum(np.concatenate(([0], 1 + 3 * counts[:-1])))  # where each count word sits
             at = np.repeat(heads + 1, counts) + 3 * _ranks(counts)
             rows.append(np.stack((flat[at], flat[at + 1], flat[at + 2])) if offsets else flat[at][None])
             docs.append(np.repeat(block_ids, counts))
+        if whole:
+            self.cache.put(("t", fieldname, text), (np.concatenate([ids for ids, _ in whole]),
+                                                    np.concatenate([weights for _, weights in whole])))
         if not docs:
             return (_EMPTY_I, _EMPTY_I32, _EMPTY_I32) if offsets else _EMPTY_I
         # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
@@ -123,18 +135,23 @@ class Postings:
         keys = (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
         return keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2])
 
-    def positions_in(self, fieldname: str, text, docnums: np.ndarray) -> np.ndarray:
-        """`positions` of one term in the given documents only (sorted unique docnums): what a phrase checks
-        once it knows which documents hold all its words. A term in more than `POSITIONS_KEPT_DOCS` documents
+    def positions_in(self, fieldname: str, text, docnums: np.ndarray | None) -> np.ndarray:
+        """`positions` of one term in the given documents only (sorted unique docnums; None: all): what a phrase
+        checks once its rarer words say where it can stand. A term in more than `POSITIONS_KEPT_DOCS` documents
         is decoded in those documents' postings blocks only and not kept: every position of "of" at a million
         documents is 50 million entries, seconds to decode and more than the whole cache."""
-        if len(docnums) == 0:
+        if docnums is not None and len(docnums) == 0:
             return _EMPTY_I
         if self.has_offsets(fieldname) and self.cache.get(("p", fieldname, text)) is None and \
-                len(self.term(fieldname, text)[0]) > POSITIONS_KEPT_DOCS:
-            return self._decode_occurrences(fieldname, text, offsets=False, within=docnums)
+                self._frequency(fieldname, text) > POSITIONS_KEPT_DOCS:
+            return self._decode_occurrences(fieldname, text, offsets=False, within=docnums, keep_term=True)
         keys = self.positions(fieldname, text)
-        return keys[np.isin(keys >> 32, docnums)]
+        return keys if docnums is None else keys[np.isin(keys >> 32, docnums)]
+
+    def _frequency(self, fieldname: str, text) -> int:
+        """Documents holding a term: its kept postings' length, else the segments' dictionaries' count."""
+        kept = self.cache.get(("t", fieldname, text))
+        return len(kept[0]) if kept is not None else self.reader.doc_frequency(fieldname, text)
 
     def spans(self, fieldname: str, texts, docnums) -> dict[int, list[tuple[int, int]]]:
         """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.

@@ -186,14 +186,10 @@ class Scorer:
 
     def _in_sequence(self, steps) -> np.ndarray:
         """Sorted docnums (int32) where the steps' words stand one after another. The rarest step's positions
-        come first; each further step is read only in the documents still in the running."""
-        frequency = [sum(len(self.postings.term(f, t)[0]) for f, t in step) for step in steps]
-        order = sorted(range(len(steps)), key=frequency.__getitem__)
-        within = self._holding_every(steps)
-        starts = None
-        for offset in order:
-            if starts is not None and len(starts) == 0:
-                break
+        come first; each further step is read only in the documents still in the running, so a common word
+        ("of") is decoded only in the postings blocks of documents where the rarer words already fit."""
+        starts, within = None, None
+        for offset in self._rarest_first(steps):
             keys = [self.postings.positions_in(f, t, within) for f, t in steps[offset]]
             if starts is None:  # each term's keys are sorted and distinct: only alternatives need merging
                 starts = (keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))) - offset
@@ -205,30 +201,31 @@ class Scorer:
                         present |= found[at] == wanted
                 starts = starts[present]
             within = np.unique(starts >> 32)
+            if len(within) == 0:
+                break
         return within.astype(np.int32)
 
     def _near(self, slop: int, steps) -> np.ndarray:
         """Sorted docnums (int32) holding two words in order, the second 1 to `slop` positions after the first
-        (Whoosh's SpanNear2 with mindist 1): the proximity bonus of long queries."""
-        within = self._holding_every(steps)
-        firsts, seconds = (np.sort(np.concatenate([self.postings.positions_in(f, t, within) for f, t in step]))
-                           for step in steps)
+        (Whoosh's SpanNear2 with mindist 1): the proximity bonus of long queries. The rarer word is read first,
+        the other only in the documents holding it."""
+        found: list = [None, None]
+        within = None
+        for index in self._rarest_first(steps):
+            found[index] = np.sort(np.concatenate([self.postings.positions_in(f, t, within) for f, t in steps[index]]))
+            within = np.unique(found[index] >> 32)
+        firsts, seconds = found
         if len(firsts) == 0 or len(seconds) == 0:
             return np.zeros(0, dtype=np.int32)
         at = np.searchsorted(seconds, firsts + 1)
-        found = at < len(seconds)
-        found[found] = seconds[at[found]] <= firsts[found] + slop
-        return np.unique(firsts[found] >> 32).astype(np.int32)
+        hit = at < len(seconds)
+        hit[hit] = seconds[at[hit]] <= firsts[hit] + slop
+        return np.unique(firsts[hit] >> 32).astype(np.int32)
 
-    def _holding_every(self, alternatives) -> np.ndarray:
-        """Sorted docnums holding a term of every step: the only documents whose positions a phrase reads."""
-        every = None
-        for step in alternatives:
-            holding = np.zeros(self.size, dtype=bool)
-            for fieldname, text in step:
-                holding[self.postings.term(fieldname, text)[0]] = True
-            every = holding if every is None else every & holding
-        return np.flatnonzero(every) if every is not None else np.zeros(0, dtype=np.int64)
+    def _rarest_first(self, steps) -> list[int]:
+        """The steps' indexes, the one whose words the fewest documents hold first."""
+        frequency = [sum(self.snapshot.doc_frequency(f, t) for f, t in step) for step in steps]
+        return sorted(range(len(steps)), key=frequency.__getitem__)
 
     @staticmethod
     def _step(child) -> list[tuple[str, str]]:

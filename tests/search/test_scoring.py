@@ -152,6 +152,11 @@ def test_phrases_read_positions_only_where_every_word_is_and_find_the_same(real,
     assert len(kept[0]) > 0
     assert read[0].tolist() == kept[0].tolist() and np.allclose(read[1], kept[1])
     assert snapshot.postings.cache.get(("p", "body", "of")) is None
+    on_the_way = snapshot.postings.cache.get(("t", "body", "of"))  # kept while its positions were decoded
+    snapshot.postings.cache.clear()
+    if on_the_way is not None:
+        decoded = snapshot.postings.term("body", "of")
+        assert on_the_way[0].tolist() == decoded[0].tolist() and on_the_way[1].tolist() == decoded[1].tolist()
     snapshot.postings.cache.clear()
 
 
