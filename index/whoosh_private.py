@@ -169,7 +169,10 @@ def _w3_postings(matcher, values: bool, within: list | None):
             if wanted == len(within) or within[wanted] > max_id:
                 continue
         data = block.read()
-        block_ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if compression else data)
+        if values:
+            block_ids, block_weights, block_values = _whole_block(data, compression)
+        else:
+            block_ids, block_weights = _ids_and_weights(data, compression, count)
         deltas.extend(block_ids)
         counts.append(count)
         if block_weights is None or isinstance(block_weights, float):  # all 1.0, or all the same
@@ -190,6 +193,44 @@ def _w3_postings(matcher, values: bool, within: list | None):
     counts = np.array(counts, dtype=np.int64)
     before = np.concatenate(([0], summed[np.cumsum(counts)[:-1] - 1]))
     return summed - np.repeat(before, counts), np.array(weights, dtype=np.float32), found
+
+
+_VALUES_START = b"c_codecs\nencode\n"  # protocol 2 pickles bytes through _codecs.encode: the values start there
+_IDS_AND_WEIGHTS_BYTES = 4096  # 128 ids (at most 5 bytes each) and weights (9 bytes each) fit in this …
+_INFLATE_STEP = 1536  # … usually in this (one-byte deltas, differing weights), so a block is inflated this at a time
+
+
+def _ids_and_weights(data: bytes, compressed: bool, count: int):
+    """A block's (ids, weights) without its values: only the head of the block is inflated, and the pickle is
+    cut where the values start (turned into a 2-tuple). A common word's block holds 128 postings with all their
+    positions and offsets, 10 to 80 KB inflated, of which ids and weights are under 2 KB. Anything unexpected
+    (no values where they should start, a cut that does not unpickle to `count` postings) reads the whole block."""
+    if compressed:
+        inflater = zlib.decompressobj()
+        head = inflater.decompress(data, _INFLATE_STEP)
+        cut = head.find(_VALUES_START)
+        while cut < 0 and len(head) < _IDS_AND_WEIGHTS_BYTES and inflater.unconsumed_tail:
+            searched = max(0, len(head) - len(_VALUES_START))
+            head += inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP)
+            cut = head.find(_VALUES_START, searched)
+    else:
+        head = data
+        cut = head.find(_VALUES_START)
+    if cut > 0:
+        if head[cut - 1:cut] == pickle.MARK:  # the values tuple's MARK, when it holds more than 3 values
+            cut -= 1
+        try:
+            ids, weights = pickle.loads(head[:cut] + pickle.TUPLE2 + pickle.STOP)
+        except Exception:  # not the layout expected: the whole block below
+            ids, weights = (), None
+        if len(ids) == count and (weights is None or isinstance(weights, float) or len(weights) == count):
+            return ids, weights
+    return _whole_block(data, compressed)[:2]
+
+
+def _whole_block(data: bytes, compressed: bool) -> tuple:
+    """A block's (ids, weights, values) as Whoosh pickled them."""
+    return pickle.loads(zlib.decompress(data) if compressed else data)
 
 
 def _postings_one_by_one(matcher, values: bool):

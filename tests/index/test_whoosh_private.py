@@ -1,10 +1,12 @@
 """The one module that uses Whoosh's internals: pinned to the Whoosh series it was written against, each of its
 fast paths still taken, and the lean segment writer writing the very files Whoosh's own writer writes."""
 import tomllib
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+
 import pytest
 import whoosh
 from whoosh import fields, index as whoosh_index
@@ -149,6 +151,50 @@ def test_full_builds_take_the_fast_writer_and_the_analyzer_shortcut(built):
     _, writes, analyses = built
     assert writes.count > 100  # one call per term written
     assert analyses.count == 2 * len(many_documents())  # title and body of each document, no Token objects
+
+
+def test_postings_arrays_equal_whooshs_matcher_for_every_term_of_every_field(built, monkeypatch):
+    """`postings_arrays` parses W3 blocks itself, with and without their values: every term of every field
+    (many blocks, one-posting blocks, fixed-size values) gives what Whoosh's matcher walks to; ids and weights
+    alone are read without inflating the positions (the whole-block fallback is not taken)."""
+    from whoosh.index import open_dir
+
+    from index.generations import live_generation
+
+    whole_blocks = []  # inflated sizes of the blocks read whole
+    original = whoosh_private._whole_block
+
+    def counted(data, compressed):
+        whole_blocks.append(len(zlib.decompress(data) if compressed else data))
+        return original(data, compressed)
+    monkeypatch.setattr(whoosh_private, "_whole_block", counted)
+    cut_off = []  # inflated sizes of the blocks read for ids and weights
+    heads = whoosh_private._ids_and_weights
+
+    def cutting(data, compressed, count):
+        cut_off.append(len(zlib.decompress(data) if compressed else data))
+        return heads(data, compressed, count)
+    monkeypatch.setattr(whoosh_private, "_ids_and_weights", cutting)
+    index = open_dir(str(live_generation(built[0]).path))
+    compared = 0
+    with index.searcher() as searcher:
+        for leaf, _ in searcher.reader().leaf_readers():
+            for fieldname, text in leaf.all_terms():
+                matcher = leaf.postings(fieldname, text)
+                walked = []
+                while matcher.is_active():
+                    walked.append((matcher.id(), matcher.weight(), matcher.value()))
+                    matcher.next()
+                for values in (True, False):
+                    whole_blocks.clear()
+                    ids, weights, found = whoosh_private.postings_arrays(leaf, fieldname, text, values=values)
+                    assert ids.tolist() == [w[0] for w in walked], (fieldname, text)
+                    assert weights.tolist() == pytest.approx([w[1] for w in walked]), (fieldname, text)
+                    assert found == ([w[2] for w in walked] if values else None), (fieldname, text)
+                # without values only blocks small enough to inflate whole anyway are (no values to cut off)
+                assert values or all(size <= whoosh_private._IDS_AND_WEIGHTS_BYTES for size in whole_blocks)
+                compared += len(walked)
+    assert compared > 10_000 and max(cut_off) > whoosh_private._IDS_AND_WEIGHTS_BYTES
 
 
 def test_searching_reads_whole_postings_blocks_and_one_byte_length_columns(built, monkeypatch):
