@@ -148,6 +148,15 @@ class Postings:
         keys = self.positions(fieldname, text)
         return keys if docnums is None else keys[np.isin(keys >> 32, docnums)]
 
+    def positions_cost(self, fieldname: str, text) -> int:
+        """How many positions a phrase decodes for this term each time it is searched: none when they are kept
+        (or will be, after one decoding of at most `POSITIONS_KEPT_DOCS` documents), else every occurrence of the
+        term (a phrase reads them in the documents its rarer words leave, which is most of them for "of")."""
+        if not self.has_offsets(fieldname) or self.cache.get(("p", fieldname, text)) is not None or \
+                self._frequency(fieldname, text) <= POSITIONS_KEPT_DOCS:
+            return 0
+        return int(self.reader.frequency(fieldname, text))
+
     def _frequency(self, fieldname: str, text) -> int:
         """Documents holding a term: its kept postings' length, else the segments' dictionaries' count."""
         kept = self.cache.get(("t", fieldname, text))

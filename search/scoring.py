@@ -46,6 +46,37 @@ class Unsupported(Exception):
     """A query node the scorer leaves to Whoosh."""
 
 
+def phrase_steps(q: wq.Sequence) -> tuple[list[tuple], tuple]:
+    """A phrase's steps (each the (field, text) alternatives of one position: a term or an OR of terms) and the
+    key `snapshot.phrases` keeps where it stands under; Unsupported for a shape the scorer leaves to Whoosh."""
+    if not q.ordered or not q.subqueries or (q.slop != 1 and len(q.subqueries) != 2):
+        raise Unsupported("sloppy sequence")
+    steps = []
+    for child in q.subqueries:
+        if type(child) is wq.Term:
+            steps.append(((child.fieldname, child.text),))
+        elif type(child) is wq.Or and all(type(c) is wq.Term for c in child.subqueries):
+            steps.append(tuple((c.fieldname, c.text) for c in child.subqueries))
+        else:
+            raise Unsupported("phrase step")
+    return steps, ("sequence", q.slop, tuple(steps))
+
+
+def positions_cost(snapshot, q: wq.Query) -> int:
+    """The positions the phrases of `q` would decode (see `Postings.positions_cost`): none for a phrase whose
+    places are kept, else every occurrence of its common words. What makes a phrase like "prisoners of war"
+    costly at a million documents (50 million positions of "of") though it reads few postings."""
+    if type(q) is wq.Sequence:
+        try:
+            steps, key = phrase_steps(q)
+        except Unsupported:
+            return 0
+        if snapshot.phrases.get(key) is not None:
+            return 0
+        return sum(snapshot.postings.positions_cost(f, t) for step in steps for f, t in step)
+    return sum(positions_cost(snapshot, child) for child in q.children())
+
+
 class Scorer:
     """Evaluates a Whoosh query tree as (match mask, score) arrays over all docnums, scoring like Whoosh's
     BM25F: a term scores idf·tf·(K1+1)/(tf + K1·(1−B+B·len/avglen))·boost, OR and AND add their children's
@@ -166,10 +197,7 @@ class Scorer:
         return mask, score
 
     def sequence(self, q):
-        if not q.ordered or not q.subqueries or (q.slop != 1 and len(q.subqueries) != 2):
-            raise Unsupported("sloppy sequence")
-        steps = [tuple(self._step(child)) for child in q.subqueries]
-        key = ("sequence", q.slop, tuple(steps))
+        steps, key = phrase_steps(q)
         phrases = self.snapshot.phrases
         docnums = phrases.get(key)
         if docnums is None:
@@ -227,14 +255,6 @@ class Scorer:
         frequency = [sum(self.snapshot.doc_frequency(f, t) for f, t in step) for step in steps]
         return sorted(range(len(steps)), key=frequency.__getitem__)
 
-    @staticmethod
-    def _step(child) -> list[tuple[str, str]]:
-        """The (field, text) alternatives of one phrase position: a term or an OR of terms."""
-        if type(child) is wq.Term:
-            return [(child.fieldname, child.text)]
-        if type(child) is wq.Or and all(type(c) is wq.Term for c in child.subqueries):
-            return [(c.fieldname, c.text) for c in child.subqueries]
-        raise Unsupported("phrase step")
 
 
 Scorer.METHODS = {

@@ -28,7 +28,7 @@ from search.errors import NotFound
 from search.query import TEXT_FIELDS, ParsedQuery, parse_query
 from search.request import NONE, SearchRequest, is_excluded, plain_value
 from search.result import Hit, SearchResult, doc_url
-from search.scoring import matching
+from search.scoring import matching, positions_cost
 from search.snapshot import Snapshot
 from search.snippets import collect_spans, highlight, merge, snippet
 from search.marks import query_marks, text_spans
@@ -181,6 +181,8 @@ class Searcher:
             return self._cost(self._current(), request)
 
     def _cost(self, snapshot: Snapshot, request: SearchRequest) -> int:
+        """Postings the search reads (its terms' document frequencies, expansions included) plus the positions
+        its phrases decode (`search.scoring.positions_cost`)."""
         if not request.q:
             return 0
         frequency = snapshot.word_frequency if request.typos else None
@@ -193,7 +195,7 @@ class Searcher:
             else:
                 terms = list(leaf.terms(phrases=True))
             total += sum(snapshot.doc_frequency(fieldname, text) for fieldname, text in terms)
-        return total
+        return total + positions_cost(snapshot, parsed.query.normalize())
 
     def facet_values(self, request: SearchRequest, facet: str, facet_q: str = "", limit: int | None = None,
                      sort: str | None = None) -> list:

@@ -173,3 +173,28 @@ def test_a_phrase_searched_again_reads_no_positions(real, monkeypatch):
     monkeypatch.setattr(snapshot.postings, "positions_in", refused)
     again = matching(snapshot, query, scored=True)
     assert len(first[0]) > 0 and again[0].tolist() == first[0].tolist() and np.allclose(again[1], first[1])
+
+
+def test_a_phrase_costs_the_positions_it_decodes_until_its_places_are_kept(real, monkeypatch):
+    """A phrase with "of" reads few postings but decodes every position of "of" (50 million at a million
+    documents): its cost says so, so it takes a turn like other costly searches, until this process knows where
+    the phrase stands."""
+    from search import postings as postings_module
+    from search.request import SearchRequest
+    from search.scoring import phrase_steps
+
+    monkeypatch.setattr(postings_module, "POSITIONS_KEPT_DOCS", 0)  # the bundled index is small: as at a million
+    snapshot = real._current()
+    snapshot.phrases.clear()
+    snapshot.postings.cache.clear()
+    request = SearchRequest(q='"prisoners of war"')
+    query = parse_query(request.q, snapshot.analyzer, snapshot.resolve_field_value).query.normalize()
+    phrases = [node for node in query.children() if type(node).__name__ == "Sequence"] or [query]
+    occurrences = sum(snapshot.reader.frequency(f, t) for phrase in phrases for step in phrase_steps(phrase)[0]
+                      for f, t in step)
+    before = real.cost(request)
+    real.search(request)
+    after = real.cost(request)
+    assert occurrences > 0 and before - after == occurrences and after > 0  # its postings still count
+    snapshot.phrases.clear()
+    snapshot.postings.cache.clear()
