@@ -165,28 +165,45 @@ class Postings:
         kept = self.cache.get(("t", fieldname, text))
         return len(kept[0]) if kept is not None else self.reader.doc_frequency(fieldname, text)
 
-    def spans(self, fieldname: str, texts, docnums) -> dict[int, list[tuple[int, int]]]:
+    def spans(self, fieldname: str, texts, docnums, remembered=None) -> dict[int, list[tuple[int, int]]]:
         """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.
 
         A term in at most `SPAN_ARRAYS_MAX_DOCS` documents has all its occurrences decoded into arrays once
         (cheap for it) and each page is a slice of them; a commoner term is decoded in the page's documents
-        only (the postings blocks holding them), each time.
+        only (the postings blocks holding them), and what each document holds is kept in `remembered` (a
+        `BoundedCache` by (field, term, docnum)): the next page size or filter of the same search shows the
+        same documents first.
         """
         wanted = np.unique(np.asarray(docnums, dtype=np.int64))
         spans: dict[int, list[tuple[int, int]]] = {int(d): [] for d in wanted}
         for text in texts:
             if self.cache.get(("o", fieldname, text)) is None and \
                     len(self.term(fieldname, text)[0]) > SPAN_ARRAYS_MAX_DOCS:
-                keys, starts, ends = self._decode_occurrences(fieldname, text, within=wanted)
-            else:
-                keys, starts, ends = self.occurrences(fieldname, text)
-            if len(keys) == 0:
+                for docnum, found in self._page_spans(fieldname, text, wanted, remembered).items():
+                    spans[docnum].extend(found)
                 continue
-            low, high = np.searchsorted(keys, wanted << 32), np.searchsorted(keys, (wanted + 1) << 32)
-            for docnum, a, b in zip(wanted.tolist(), low.tolist(), high.tolist()):
-                if b > a:
-                    spans[docnum].extend(zip(starts[a:b].tolist(), ends[a:b].tolist()))
+            keys, starts, ends = self.occurrences(fieldname, text)
+            for docnum, found in _slices(keys, starts, ends, wanted).items():
+                spans[docnum].extend(found)
         return spans
+
+    def _page_spans(self, fieldname: str, text, wanted: np.ndarray, remembered) -> dict[int, list]:
+        """A common term's spans in a page's documents: those remembered, the others decoded (and remembered)."""
+        found, missing = {}, []
+        for docnum in wanted.tolist():
+            kept = remembered.get((fieldname, text, docnum)) if remembered is not None else None
+            if kept is None:
+                missing.append(docnum)
+            else:
+                found[docnum] = kept
+        if missing:
+            missing = np.array(missing, dtype=np.int64)
+            decoded = _slices(*self._decode_occurrences(fieldname, text, within=missing), missing)
+            for docnum in missing.tolist():
+                found[docnum] = decoded.get(docnum, [])
+                if remembered is not None:
+                    remembered.put((fieldname, text, docnum), found[docnum])
+        return found
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """The field length Whoosh's BM25 uses (byte-quantised) for every docnum."""
@@ -200,6 +217,18 @@ class Postings:
             found = np.concatenate(parts) if parts else _EMPTY_F
             self._lengths[fieldname] = found
         return found
+
+
+def _slices(keys: np.ndarray, starts: np.ndarray, ends: np.ndarray, wanted: np.ndarray) -> dict[int, list]:
+    """{docnum: [(startchar, endchar)]} of the wanted documents (sorted) that have occurrences in `keys`."""
+    found: dict[int, list] = {}
+    if len(keys) == 0:
+        return found
+    low, high = np.searchsorted(keys, wanted << 32), np.searchsorted(keys, (wanted + 1) << 32)
+    for docnum, a, b in zip(wanted.tolist(), low.tolist(), high.tolist()):
+        if b > a:
+            found[docnum] = list(zip(starts[a:b].tolist(), ends[a:b].tolist()))
+    return found
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:

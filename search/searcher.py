@@ -296,7 +296,7 @@ class Searcher:
             return []
         terms = _terms(snapshot, match.parsed.query)
         postings = snapshot.postings
-        spans = {f: postings.spans(f, terms.get(f, ()), heads) if postings.has_offsets(f)
+        spans = {f: postings.spans(f, terms.get(f, ()), heads, snapshot.spans) if postings.has_offsets(f)
                  else collect_spans(snapshot.reader, f, terms.get(f, ()), heads, snapshot.spans)
                  for f in TEXT_FIELDS}
         versions = snapshot.versions_of

@@ -17,7 +17,7 @@ import fcntl
 import hashlib
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
@@ -27,6 +27,7 @@ from corpus.errors import KwarchiveError
 from web.shared_dirs import shared_dir
 
 _running = 0
+_searching = 0  # searches of this process past the gate's door: waiting for a turn, for the process's lock, or running
 _running_lock = threading.Lock()
 
 
@@ -37,6 +38,24 @@ class TooManyCostly(KwarchiveError):
 def running_costly() -> int:
     """How many costly searches this process is running now."""
     return _running
+
+
+def searching() -> int:
+    """How many searches this process has under way (a worker with one accepts no new connection: its searches
+    run one at a time, so a new client is served sooner by another worker; web/gunicorn_worker.py)."""
+    return _searching
+
+
+@contextmanager
+def _counted():
+    global _searching
+    with _running_lock:
+        _searching += 1
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _searching -= 1
 
 
 def slots_dir(index: str) -> Path:
@@ -63,10 +82,14 @@ def gate_for(app: Flask):
     wait = float(app.config["EXPENSIVE_WAIT"])
     folder = slots_dir(app.config["INDEX"])
 
+    @contextmanager
     def gate(cost: int, documents: int = 0):
-        if cost <= max(threshold, per_document * documents) or not has_request_context():
-            return nullcontext()
-        return turn(folder, slots, wait, request.remote_addr or "unknown")
+        with _counted():
+            if cost <= max(threshold, per_document * documents) or not has_request_context():
+                yield
+            else:
+                with turn(folder, slots, wait, request.remote_addr or "unknown"):
+                    yield
 
     return gate
 

@@ -57,9 +57,10 @@ def read_head(sock: socket.socket, held: bytes, seconds: float, limit: int) -> b
 class ThreadWorker(gthread.ThreadWorker):
     """`worker_class = "web.gunicorn_worker.ThreadWorker"` in web/gunicorn_conf.py.
 
-    It also accepts a new connection only while one of its threads is free and it runs no costly search, so
+    It also accepts a new connection only while one of its threads is free and it has no search under way, so
     connections go to the workers that can serve them at once (gunicorn's own accepts up to `worker_connections`
-    and queues them behind busy threads).
+    and queues them behind busy threads; and since a process runs its searches one at a time, a client's
+    keep-alive connections all taken by one worker would search on one core).
     """
 
     def __init__(self, *args, **kwargs):
@@ -71,14 +72,20 @@ class ThreadWorker(gthread.ThreadWorker):
     @property
     def worker_connections(self) -> int:
         """Read by gthread's loop before each poll: accepting stops while every thread is busy, or while this
-        process runs a costly search (web/fairness.py), so that new connections go to the other workers."""
-        if self.busy >= self.cfg.threads or fairness.running_costly():
+        process has a search under way (web/fairness.py), so that new connections go to the other workers."""
+        if self.busy >= self.cfg.threads or fairness.searching():
             return 0
         return self._max_connections
 
     @worker_connections.setter
     def worker_connections(self, value: int) -> None:
         self._max_connections = value
+
+    def accept(self, listener):
+        """A connection that arrives while the loop already waits on the listener, after a search began here, is
+        left to the other workers too (the loop then stops listening until the search ends)."""
+        if self.worker_connections:
+            super().accept(listener)
 
     def handle(self, conn):
         with self._busy_lock:

@@ -198,3 +198,22 @@ def test_a_phrase_costs_the_positions_it_decodes_until_its_places_are_kept(real,
     assert occurrences > 0 and before - after == occurrences and after > 0  # its postings still count
     snapshot.phrases.clear()
     snapshot.postings.cache.clear()
+
+
+def test_a_common_words_spans_in_a_page_are_decoded_once(tiny, monkeypatch):
+    """The next page size or filter of a search shows the same first documents: their highlights of a common
+    word come from the generation's span cache, not from its postings again."""
+    from index.caching import BoundedCache
+    from search import postings as postings_module
+
+    snapshot = tiny._current()
+    monkeypatch.setattr(postings_module, "SPAN_ARRAYS_MAX_DOCS", 0)  # every word "common"
+    page = np.flatnonzero(snapshot.columns.live)[:5]
+    remembered = BoundedCache(2**20)
+    first = snapshot.postings.spans("body", ["armistice", "stalin"], page, remembered)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("decoded again")
+    monkeypatch.setattr(snapshot.postings, "_decode_occurrences", refused)
+    assert snapshot.postings.spans("body", ["armistice", "stalin"], page, remembered) == first
+    assert any(first.values())

@@ -2,6 +2,8 @@
 turn comes in time; ordinary searches never wait for a turn."""
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from web.app import create_app
@@ -59,3 +61,60 @@ def test_a_search_reading_a_few_postings_per_document_is_ordinary_at_any_index_s
     with turn(slots_dir(str(index_root)), 1, 0.0, "someone else"):
         assert client.get("/api/search?q=Stalin").status_code == 200  # ~500 postings: over 200, under 5 × 250
         assert client.get("/api/search?q=ar*+st*").status_code == 429
+
+
+def test_a_worker_busy_with_a_search_leaves_new_connections_to_the_others(index_root, tmp_path):
+    """Searches run one at a time in a worker process. At a million documents one worker had taken all 8 of a
+    client's keep-alive connections and did all the searching (51.6 s of CPU in a minute, the other 0.1 s), so
+    concurrency 8 ran on one core. A worker with a search under way accepts no new connection."""
+    import http.client
+
+    from soak import server as servers
+
+    env = {"KWARCHIVE_EXPENSIVE_COST": "200", "KWARCHIVE_EXPENSIVE_WAIT": "3"}
+    with servers.start(index_root, tmp_path / "gunicorn.log", workers=2, extra_env=env) as server:
+        port = int(server.base.rsplit(":", 1)[1])
+        with turn(slots_dir(str(index_root)), 1, 0.0, "someone else"):  # the costly search below waits in its worker
+            waiting = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                waiting.request("GET", "/api/search?q=ar*+st*")
+                _wait_until_held(slots_dir(str(index_root)) / f"client-{hashlib.sha1(b'127.0.0.1').hexdigest()[:16]}")
+                busy = _worker_with(server.worker_pids(), waiting.sock.getsockname()[1])
+                others = []
+                for _ in range(6):
+                    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    try:
+                        probe.request("GET", "/api/search?q=Kaesong")
+                        assert probe.getresponse().status == 200
+                        others.append(_worker_with(server.worker_pids(), probe.sock.getsockname()[1]))
+                    finally:
+                        probe.close()
+                assert busy is not None and len(others) == 6 and busy not in others
+            finally:
+                waiting.close()
+
+
+def _wait_until_held(path, seconds: float = 10) -> None:
+    """Until some process flocks `path` (a costly search has reached its turn's door), read from /proc/locks so
+    that looking never takes the lock from the server."""
+    import os
+    import time
+    from pathlib import Path
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            inode = f":{os.stat(path).st_ino} "
+            if any(" FLOCK " in line and inode in line for line in Path("/proc/locks").read_text().splitlines()):
+                return
+    raise AssertionError(f"nobody took {path}")
+
+
+def _worker_with(pids: list[int], client_port: int) -> int | None:
+    """The worker process holding the server side of the connection from `client_port`."""
+    import psutil
+
+    for pid in pids:
+        if any(c.raddr and c.raddr.port == client_port for c in psutil.Process(pid).net_connections("tcp")):
+            return pid
+    return None
