@@ -17,8 +17,10 @@ BUNDLED_PATH = Path(__file__).with_name("authority.toml")
 _APOSTROPHES = "'’ʼ‘`´ʻ′"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _WORD_RUN = re.compile(r"[^\W_]+")
+_ASCII_NON_WORD = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
 # A possessive is not part of a name: "Shtikov's" and "Shtikov’s" mention Shtikov.
-_POSSESSIVE = re.compile(r"(?<=\w)[" + _APOSTROPHES + r"]s\b")
+# (Written apostrophe first, then looking behind it: the regex engine then skips ahead to apostrophes alone.)
+_POSSESSIVE = re.compile(r"[" + _APOSTROPHES + r"](?<=\w[" + _APOSTROPHES + r"])s\b")
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # Words that decorate a name in a title or signature but never distinguish one party from another.
@@ -65,17 +67,27 @@ class AuthorityEntry:
 
 
 def fold(text: str) -> str:
-    """The key folding: no diacritics, no apostrophes, punctuation and hyphens as spaces, casefolded.
+    """The key folding: no diacritics, no apostrophes, punctuation and hyphens as spaces, casefolded."""
+    return " ".join(fold_words(text))
 
-    Written for speed (it reads every document's whole text at load time): marks can only be non-ASCII, so only
-    non-ASCII runs are tested character by character, and ASCII text needs no normalising at all.
+
+def fold_words(text: str) -> list[str]:
+    """The words of `fold(text)`, for callers that want them apart (mentions in running text, version profiles).
+
+    Written for speed (it reads every document's whole text at build time): marks can only be non-ASCII, so only
+    non-ASCII runs are tested character by character, ASCII text needs no normalising at all, and text that is
+    ASCII once folded is cut into words by `str.split` (what the word pattern finds in ASCII, a few times
+    faster).
     """
     if not text.isascii():
         text = _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFKD", text))
         text = unicodedata.normalize("NFKC", text)
     for apostrophe in _APOSTROPHES:
         text = text.replace(apostrophe, "")
-    return " ".join(_WORD_RUN.findall(text.casefold()))
+    text = text.casefold()
+    if text.isascii():
+        return text.translate(_ASCII_NON_WORD).split()
+    return _WORD_RUN.findall(text)
 
 
 def _without_marks(run: re.Match[str]) -> str:
@@ -176,8 +188,7 @@ class Authority:
 
     def find_mentions(self, text: str) -> list[AuthorityEntry]:
         """Entries mentioned in running text, in order of first mention; whole words, longest form first."""
-        folded = _mention_key(text)
-        words = folded.split()
+        words = _mention_words(text)
         found: dict[str, AuthorityEntry] = {}
         after = 0  # a name's words start no other name
         # most words begin no name: only the ones that do are walked from
@@ -188,10 +199,12 @@ class Authority:
             if entry is not None:
                 found.setdefault(entry.key, entry)
                 after = start + length
-        if _CJK.search(folded):  # each native-script form holds a CJK character: no need to look for them else
-            for form, entry in self._cjk_forms:
-                if form in folded:
-                    found.setdefault(entry.key, entry)
+        if not text.isascii():  # each native-script form holds a CJK character, which ASCII text cannot have
+            folded = " ".join(words)
+            if _CJK.search(folded):
+                for form, entry in self._cjk_forms:
+                    if form in folded:
+                        found.setdefault(entry.key, entry)
         return list(found.values())
 
     def _longest_at(self, words: list[str], start: int) -> tuple[AuthorityEntry | None, int]:
@@ -219,7 +232,11 @@ def _without_words(words: list[str], part: list[str]) -> list[str]:
 def _mention_key(text: str) -> str:
     """The folding for running text, where a possessive is not part of the name ("People's" stays whole in
     forms and in text alike, since both go through here)."""
-    return fold(_POSSESSIVE.sub("", text))
+    return " ".join(_mention_words(text))
+
+
+def _mention_words(text: str) -> list[str]:
+    return fold_words(_POSSESSIVE.sub("", text))
 
 
 def _candidates(text: str) -> list[str]:

@@ -17,10 +17,17 @@ from corpus.model import Document
 _HASH_ATTRIBUTE = "_record_hash"
 
 
-def content_hash(doc: Document) -> str:
-    """SHA-256 of the record's canonical JSON with its `versions` left empty."""
-    record = (replace(doc, versions=()) if doc.versions else doc).to_dict()
-    return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+def record_json(doc: Document) -> str:
+    """The record's canonical JSON: what the index stores, and (its `versions` left empty) what is hashed."""
+    return json.dumps(doc.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+def content_hash(doc: Document, canonical: str | None = None) -> str:
+    """SHA-256 of the record's canonical JSON with its `versions` left empty; `canonical`: `record_json(doc)`
+    when the caller has it (for a record without versions it is the very text hashed)."""
+    if canonical is None or doc.versions:
+        canonical = record_json(replace(doc, versions=()) if doc.versions else doc)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def linked_hash(content: str, versions: tuple[str, ...]) -> str:
@@ -30,15 +37,16 @@ def linked_hash(content: str, versions: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join((content, *versions)).encode("utf-8")).hexdigest()
 
 
-def record_hash(doc: Document) -> str:
-    """Hash of one record, version links included: the unit of incremental reindexing; computed once a record.
+def record_hash(doc: Document, canonical: str | None = None) -> str:
+    """Hash of one record, version links included: the unit of incremental reindexing; computed once a record
+    (`canonical`: as for `content_hash`).
 
     Kept on the (frozen) record itself, outside its declared fields, so `replace()` yields a record without it
     and a lookup costs an attribute read rather than hashing every field of a 7 KB record.
     """
     known = doc.__dict__.get(_HASH_ATTRIBUTE)
     if known is None:
-        known = linked_hash(content_hash(doc), doc.versions)
+        known = linked_hash(content_hash(doc, canonical), doc.versions)
         object.__setattr__(doc, _HASH_ATTRIBUTE, known)
     return known
 

@@ -13,6 +13,7 @@ byte range, never its records. `load_corpus` reads the same shards, one per coll
 from __future__ import annotations
 
 import os
+from array import array
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -62,10 +63,24 @@ class ShardPlan:
     manifests: tuple[Manifest, ...]
     shards: tuple[Shard, ...]
     problems: tuple[Problem, ...]  # collections left out because their manifest is wrong
+    # Per manifest (in order): where each line of its documents.jsonl starts and how many lines it has, as the
+    # planning's one read found them (None for a parsed source or an unreadable file), for `recut`.
+    line_starts: tuple[tuple[array, int] | None, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def lines(self) -> int:
         return sum(shard.lines for shard in self.shards)
+
+    def recut(self, records_per_shard: int) -> "ShardPlan":
+        """The same corpus cut every `records_per_shard` lines instead, from the line starts the planning kept:
+        no file is read again (a reindex balances its shards over the workers once it knows how many lines
+        there are)."""
+        if len(self.line_starts) != len(self.manifests):
+            raise ValueError("the plan was made without cutting its files")
+        shards = []
+        for manifest, lines in zip(self.manifests, self.line_starts):
+            shards.extend([Shard(manifest)] if lines is None else _shards_of(manifest, *lines, records_per_shard))
+        return replace(self, shards=tuple(shards))
 
     def authority(self) -> Authority:
         return Authority.load(self.authority_path)
@@ -85,7 +100,7 @@ def plan_shards(root: str | Path | None = None, records_per_shard: int | None = 
     `records_per_shard` lines (parsed sources stay whole: their parsers read the whole text)."""
     path = corpus_root(root)
     own = path / AUTHORITY
-    manifests, shards, problems = [], [], []
+    manifests, shards, problems, line_starts = [], [], [], []
     for folder in sorted(p for p in path.iterdir() if (p / MANIFEST).is_file()):
         try:
             manifest = load_manifest(folder / MANIFEST)
@@ -94,36 +109,40 @@ def plan_shards(root: str | Path | None = None, records_per_shard: int | None = 
             problems.append(Problem(str(folder / MANIFEST), 0, exc.field, message, "collection"))
             continue
         manifests.append(manifest)
-        if manifest.parser or not records_per_shard:
-            shards.append(Shard(manifest))
-        else:
-            shards.extend(_cut(manifest, records_per_shard))
-    return ShardPlan(path, own if own.is_file() else None, tuple(manifests), tuple(shards), tuple(problems))
+        lines = None if manifest.parser or not records_per_shard else _line_starts(manifest.folder / DOCUMENTS)
+        line_starts.append(lines)
+        shards.extend([Shard(manifest)] if lines is None else _shards_of(manifest, *lines, records_per_shard))
+    return ShardPlan(path, own if own.is_file() else None, tuple(manifests), tuple(shards), tuple(problems),
+                     tuple(line_starts) if records_per_shard else ())
 
 
-def _cut(manifest: Manifest, records_per_shard: int) -> list[Shard]:
-    """Shards of `records_per_shard` lines of the collection's documents.jsonl, found by counting newlines."""
-    path = manifest.folder / DOCUMENTS
+def _line_starts(path: Path) -> tuple[array, int] | None:
+    """(the byte offset where each line starts, plus one past the last newline; the number of lines) of a file,
+    found by counting newlines; None when it cannot be read (reading it reports the problem)."""
     try:
         source = open(path, "rb")
     except OSError:
-        return [Shard(manifest)]  # reading it reports the problem
-    cuts, lines, offset = [], 0, 0  # cuts: (byte offset, line number) where each later shard starts
+        return None
+    starts, offset = array("q", [0]), 0
     with source:
         while chunk := source.read(_CHUNK):
             position = 0
             while (found := chunk.find(b"\n", position)) >= 0:
-                lines += 1
                 position = found + 1
-                if lines % records_per_shard == 0:
-                    cuts.append((offset + position, lines + 1))
+                starts.append(offset + position)
             offset += len(chunk)
-    total = lines + (1 if offset and not _ends_with_newline(path, offset) else 0)
-    starts = [(0, 1)] + [cut for cut in cuts if cut[0] < offset]
+    lines = len(starts) - 1 + (1 if offset and not _ends_with_newline(path, offset) else 0)
+    return starts, lines
+
+
+def _shards_of(manifest: Manifest, starts: array, lines: int, records_per_shard: int) -> list[Shard]:
+    """Shards of `records_per_shard` lines of the collection's documents.jsonl, whose lines start at `starts`."""
+    firsts = range(0, max(lines, 1), records_per_shard)  # each shard's first line, counted from 0
     shards = []
-    for i, (start, first_line) in enumerate(starts):
-        stop, next_line = starts[i + 1] if i + 1 < len(starts) else (-1, total + 1)
-        shards.append(Shard(manifest, start, stop, first_line, next_line - first_line))
+    for i, first in enumerate(firsts):
+        last = firsts[i + 1] if i + 1 < len(firsts) else None
+        shards.append(Shard(manifest, starts[first], -1 if last is None else starts[last], first + 1,
+                            (lines if last is None else last) - first))
     return shards
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Iterable, Iterator
 
-from corpus.authority import fold
+from corpus.authority import fold_words
 from corpus.model import Document
 
 MAX_DAYS_APART = 1
@@ -130,7 +130,7 @@ def _single_day(document: Document) -> date | None:
 
 
 def _word_ids(text: str) -> bytes:
-    words = set(fold(text).split()) - _STOPWORDS
+    words = set(fold_words(text)) - _STOPWORDS
     return array(_WORD_ID, sorted(set(map(zlib.crc32, map(str.encode, words))))).tobytes()
 
 

@@ -370,19 +370,26 @@ class AuthorityFilter(Filter):
             yield from self._emit(finished, mode)
         yield from self._emit([m for m in active if m[3]], mode)
 
-    def mentions(self, bases: list, positions: list[int], starts: list[int], ends: list[int]) -> list[tuple]:
-        """(entity token text, pos, startchar, endchar, width) for words given as parallel lists (their name bases,
-        positions, start and end characters): what `__call__` emits, without Token objects (the indexer's path)."""
+    def first_words(self):
+        """The name bases a mention can begin with (a set-like view)."""
         if self._trie is None:
             self._trie = self._build()
+        return self._trie.children.keys()
+
+    def mentions(self, bases, positions: list[int], starts: list[int], ends: list[int],
+                 firsts: list[int] | None = None) -> list[tuple]:
+        """(entity token text, pos, startchar, endchar, width) for words given as parallel sequences (their name
+        bases, positions, start and end characters): what `__call__` emits, without Token objects (the indexer's
+        path). `firsts`: the words whose bases meet `first_words()`, when the caller knows them."""
+        names = self.first_words()
         root = self._trie
-        children = root.children
-        if not children:
+        if not names:
             return []
         found, active, last = [], [], len(bases) - 1
-        names = children.keys()
         i = -1  # the last word matched against
-        for first in [k for k, forms in enumerate(bases) if not names.isdisjoint(forms)]:  # where a name can begin
+        if firsts is None:
+            firsts = [k for k, forms in enumerate(bases) if not names.isdisjoint(forms)]
+        for first in firsts:  # where a name can begin
             if first <= i:
                 continue
             i = first
@@ -403,7 +410,11 @@ class AuthorityFilter(Filter):
         cannot grow further)."""
         grown, finished = [], []
         for node, pos, start, best, width in active:
-            child = next((node.children[a[0]] for a in alternatives if a[0] in node.children), None)
+            children, child = node.children, None
+            for alternative in alternatives:  # the first alternative the match can grow by
+                child = children.get(alternative[0])
+                if child is not None:
+                    break
             if child is None:
                 if best:
                     finished.append((node, pos, start, best, width))
@@ -452,6 +463,21 @@ def _word_info(raw: str) -> tuple | None:
     return text, trim, bigrams, translits, stem, bases, not bigrams and not translits
 
 
+class _PerWord:
+    """A text's words seen through their distinct raw words: item i is `values[ids[i]]`."""
+
+    __slots__ = ("values", "ids")
+
+    def __init__(self, values: list, ids: list[int]):
+        self.values, self.ids = values, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: int):
+        return self.values[self.ids[index]]
+
+
 class IcuAnalyzer(CompositeAnalyzer):
     """The analysis chain as one Whoosh analyzer, plus `postings(value)`: the same index-time tokens
     computed with per-word results cached and grouped by term in numpy, for `OffsetsFormat` to index without
@@ -461,37 +487,49 @@ class IcuAnalyzer(CompositeAnalyzer):
         """{token text: its occurrences (pos, startchar, endchar, pos, …) as native int32} exactly as the chain
         emits them in index mode, in its order, packed as the postings format stores them.
 
-        Most texts have only words and their stems (no CJK bigrams, no transliterations): their occurrences are
-        grouped by term with one stable sort instead of a dictionary update per token."""
+        A text repeats its words, so each distinct raw word is analysed (and checked for beginning a name) once
+        and its occurrences take their terms through numpy. Most texts have only words and their stems (no CJK
+        bigrams, no transliterations): their occurrences are grouped by term with one stable sort instead of a
+        dictionary update per token."""
         starts, ends = word_bounds(value)
-        infos = [_word_info(value[s:e]) if e - s <= LONGEST_CACHED_WORD else _word_info.__wrapped__(value[s:e])
-                 for s, e in zip(starts, ends)]
-        if not infos:
+        if not starts:
             return {}
+        distinct: dict[str, int] = {}  # raw word → its number, in order of first occurrence
+        word_ids = [distinct.setdefault(value[s:e], len(distinct)) for s, e in zip(starts, ends)]
+        infos = [_word_info(raw) if len(raw) <= LONGEST_CACHED_WORD else _word_info.__wrapped__(raw)
+                 for raw in distinct]
         if None in infos or not all([info[6] for info in infos]):
-            general = self._postings_general(starts, ends, infos, start_pos, start_char)
+            general = self._postings_general(starts, ends, [infos[i] for i in word_ids], start_pos, start_char)
             return {text: array("i", flat).tobytes() for text, flat in general.items()}
-        count = len(infos)
-        terms: dict[str, int] = {}  # text → term number, in order of first occurrence
-        numbers = [terms.setdefault(info[0], len(terms)) for info in infos]
-        stemmed = [i for i, info in enumerate(infos) if info[4] is not None]
-        numbers += [terms.setdefault(infos[i][4], len(terms)) for i in stemmed]
+        count = len(word_ids)
+        ids = np.array(word_ids, dtype=np.intp)
+        terms: dict[str, int] = {}  # text → term number: words, then stems, in order of first occurrence
+        word_terms = np.array([terms.setdefault(info[0], len(terms)) for info in infos], dtype=np.int32)
+        stem_terms = np.array([-1 if info[4] is None else terms.setdefault(info[4], len(terms)) for info in infos],
+                              dtype=np.int32)[ids]
+        stemmed = stem_terms >= 0
+        numbers = [word_terms[ids], stem_terms[stemmed]]
         rows = np.empty((count, 3), dtype=np.int32)
         rows[:, 0] = np.arange(start_pos, start_pos + count)
         rows[:, 1] = starts
         rows[:, 1] += start_char
         rows[:, 2] = ends
         rows[:, 2] += start_char
-        rows[:, 2] -= [info[1] for info in infos]
+        rows[:, 2] -= np.array([info[1] for info in infos], dtype=np.int32)[ids]
         tables = [rows, rows[stemmed]]
         authority = self.items[-1] if isinstance(self.items[-1], AuthorityFilter) else None
         if authority is not None:
-            found = authority.mentions([info[5] for info in infos], rows[:, 0].tolist(), rows[:, 1].tolist(),
-                                       rows[:, 2].tolist())
-            if found:
-                numbers += [terms.setdefault(entity[0], len(terms)) for entity in found]
-                tables.append(np.array([entity[1:4] for entity in found], dtype=np.int32))
-        numbers = np.array(numbers, dtype=np.int32)
+            names = authority.first_words()
+            begins = np.array([not names.isdisjoint(info[5]) for info in infos], dtype=bool)[ids]
+            firsts = np.flatnonzero(begins).tolist()
+            if firsts:
+                found = authority.mentions(_PerWord([info[5] for info in infos], word_ids), rows[:, 0].tolist(),
+                                           rows[:, 1].tolist(), rows[:, 2].tolist(), firsts)
+                if found:
+                    numbers.append(np.array([terms.setdefault(entity[0], len(terms)) for entity in found],
+                                            dtype=np.int32))
+                    tables.append(np.array([entity[1:4] for entity in found], dtype=np.int32))
+        numbers = np.concatenate(numbers)
         packed = np.concatenate(tables)[np.argsort(numbers, kind="stable")].tobytes()
         bounds = [0, *np.cumsum(np.bincount(numbers, minlength=len(terms)) * 12).tolist()]
         return {text: packed[low:high] for text, low, high in zip(terms, bounds, bounds[1:])}

@@ -28,7 +28,7 @@ from typing import Callable, Collection, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 
-from corpus.hashes import corpus_hash, record_hash
+from corpus.hashes import corpus_hash, record_hash, record_json
 from corpus.shards import CorpusScan, ShardPlan, join_scans, scan_shard
 from index.analysis import analysis_fingerprint
 from index.cluster import InProcess
@@ -195,8 +195,9 @@ def index_shard(source, directory: str, report: Callable[[int], None] | None = N
     columns = PartBuilder()
     try:
         for doc in source.documents():
-            content_hash = record_hash(doc)
-            writer.add_document(**document_fields(doc, content_hash))
+            record = record_json(doc)  # stored, and hashed too when the record has no versions
+            content_hash = record_hash(doc, record)
+            writer.add_document(**document_fields(doc, content_hash, record))
             columns.add(doc, content_hash)
             if report:
                 report(len(columns))

@@ -80,7 +80,7 @@ def _corpus_runner(corpus_dir: str | None, workers: int | None = None, scheduler
     with open_runner(plan.lines, workers=workers, scheduler=scheduler) as runner:
         if shard_size is None and plan.lines:
             size = balanced(plan.lines, runner.workers, RECORDS_PER_SHARD)
-            plan = plan if size == RECORDS_PER_SHARD else plan_shards(corpus_dir, size)
+            plan = plan if size == RECORDS_PER_SHARD else plan.recut(size)
         yield plan, runner
 
 

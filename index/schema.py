@@ -7,7 +7,6 @@ page (`corpus.archive.reference_keys`), so a pasted citation finds its documents
 """
 from __future__ import annotations
 
-import json
 from array import array
 
 from whoosh import fields, formats
@@ -16,6 +15,7 @@ from whoosh.analysis import Tokenizer
 from whoosh.analysis.acore import Token
 
 from corpus.archive import reference_keys
+from corpus.hashes import record_json
 from corpus.model import Document
 from index.analysis import make_analyzer
 from index.facets import FACETS
@@ -123,8 +123,8 @@ def date_int(iso: str) -> int:
     return int(iso.replace("-", "")) if iso else 0
 
 
-def document_fields(doc: Document, content_hash: str) -> dict:
-    """The keyword arguments for `writer.add_document`."""
+def document_fields(doc: Document, content_hash: str, record: str | None = None) -> dict:
+    """The keyword arguments for `writer.add_document`; `record`: `record_json(doc)`, when already made."""
     values = {spec.field: SEPARATOR.join(spec.read(doc)) for spec in FACETS}
     return {
         "id": doc.id,
@@ -137,7 +137,7 @@ def document_fields(doc: Document, content_hash: str) -> dict:
         "versions": SEPARATOR.join(doc.versions),
         "reference": SEPARATOR.join(reference_keys(doc.archive) + reference_keys(doc.archive, repository=False)),
         "content_hash": content_hash,
-        "record": json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True),
+        "record": record_json(doc) if record is None else record,
         **{name: value for name, value in values.items() if value},
     }
 

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from corpus.authority import Authority, AuthorityEntry, fold
+from corpus.authority import Authority, AuthorityEntry, _mention_key, fold, fold_words
 from corpus.errors import CorpusError
 
 
@@ -141,3 +141,13 @@ def test_fold_is_unchanged_for_every_character_and_for_names():
     every = [chr(cp) for cp in range(0x30000) if not 0xD800 <= cp < 0xE000]
     samples += ["".join(every[i:i + 64]) for i in range(0, len(every), 64)]
     assert [fold(text) for text in samples] == [_fold_one_character_at_a_time(text) for text in samples]
+
+
+def test_folded_words_and_mention_keys_are_those_of_the_definition():
+    """`fold_words` cuts ASCII with `str.split` and finds possessives apostrophe first: same words as ever."""
+    samples = ["Stalin's reply", "Kim’s’s _x_ a's 's", "ZHOU Én-lái's, 1,000.5 U.S.", "tab\there\x1cand\x1f", "Ł’s Ш's"]
+    samples += ["".join(chr(cp) for cp in range(start, start + 64)) for start in range(0, 0x3000, 64)]
+    for text in samples:
+        assert fold_words(text) == _fold_one_character_at_a_time(text).split()
+        without = re.sub(r"(?<=\w)['’ʼ‘`´ʻ′]s\b", "", text)
+        assert _mention_key(text) == _fold_one_character_at_a_time(without)

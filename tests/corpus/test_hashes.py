@@ -4,7 +4,7 @@ import hashlib
 import json
 from dataclasses import replace
 
-from corpus.hashes import content_hash, corpus_hash, linked_hash, record_hash
+from corpus.hashes import content_hash, corpus_hash, linked_hash, record_hash, record_json
 from small_corpus import TINY_DOCUMENTS
 
 
@@ -23,6 +23,15 @@ def test_versions_change_the_record_hash_but_not_the_content_hash():
     assert record_hash(doc) == linked_hash(content_hash(doc), doc.versions)
     assert record_hash(alone) == linked_hash(content_hash(doc), ()) == content_hash(doc)
     assert content_hash(replace(doc, body=doc.body + " Amended.")) != content_hash(doc)
+
+
+def test_hashing_the_stored_json_a_build_already_made_gives_the_same_hashes():
+    for doc in TINY_DOCUMENTS:
+        stored = record_json(doc)
+        assert json.loads(stored) == doc.to_dict()
+        assert content_hash(doc, stored) == content_hash(doc)
+        assert record_hash(replace(doc), stored) == record_hash(replace(doc))
+    assert any(doc.versions for doc in TINY_DOCUMENTS) and not all(doc.versions for doc in TINY_DOCUMENTS)
 
 
 def test_the_corpus_hash_does_not_depend_on_the_order_of_its_records():

@@ -3,6 +3,7 @@ import pickle
 from array import array
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from index.analysis import make_analyzer
 from small_corpus import small_authority
@@ -117,10 +118,28 @@ def test_without_an_authority_there_are_no_entities():
     "김일성은 毛泽东同志 𠀀𠀁 Stalin negotiations negotiating",
     "Comrade Filippov's reply: Kim Il Sung, Peng Dehuai and Zhou Enlai negotiated; negotiations resumed 1,000.5 U.S.",
     "Kim Il Sung asked Ким Ир Сен and Stalin about the 38th parallel.",
+    "Stalin's reply to Stalin, Stalin’s; Kim Il Sung's Kim Il Kim Il Sung Kim. Filippov Filippov's",
     "",
 ])
 def test_single_pass_postings_equal_the_chain(analyzer, text):
     """`postings()` (what indexing uses) must emit exactly the chain's index-time tokens, flat."""
+    expected: dict[str, list[int]] = {}
+    for token_text, pos, start, end, _kind in tokens(analyzer, text):
+        expected.setdefault(token_text, []).extend((pos, start, end))
+    assert {term: array("i", packed).tolist() for term, packed in analyzer.postings(text).items()} == expected
+
+
+_WORDS = ["Stalin", "Stalin's", "stalin", "STALIN", "Kim", "Il", "Sung", "Il-sung", "Filippov", "Shtikov's", "of",
+          "negotiations", "negotiating", "the", "Ch'óngjin", "1,000.5", "38th", "Штыков", "Вышинскому", "Ким", "Ир",
+          "Сен", "김일성은", "毛泽东同志", "ﬁle", "’s", "Zhou", "Enlai", "x" * 45]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", ", ", "\n", "-", "; ", "  "])),
+                max_size=40))
+def test_postings_equal_the_chain_for_texts_that_repeat_their_words(analyzer, words):
+    """Each distinct raw word is analysed once per text; its every occurrence still gets its own terms."""
+    text = "".join(word + gap for word, gap in words)
     expected: dict[str, list[int]] = {}
     for token_text, pos, start, end, _kind in tokens(analyzer, text):
         expected.setdefault(token_text, []).extend((pos, start, end))

@@ -116,6 +116,21 @@ def test_shards_cover_every_line_once(tmp_path, ending):
     assert b"".join(pieces) == data and pieces[1].startswith(b"line 5\n")
 
 
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_plan_recut_from_its_line_starts_equals_one_planned_at_that_size(tmp_path, ending, monkeypatch):
+    """A reindex cuts its shards again once it knows its workers: without reading the files a second time."""
+    for slug, count in (("a", 10), ("b", 0), ("c", 1)):
+        folder = tmp_path / slug
+        folder.mkdir()
+        (folder / "collection.toml").write_text(f'slug = "{slug}"\ntitle = "t"\ncitation = "t"\nlanguage = "en"\n')
+        (folder / "documents.jsonl").write_text("\n".join(f"line {n}" for n in range(1, count + 1)) + ending)
+    plan = plan_shards(tmp_path, 20_000)
+    expected = {size: plan_shards(tmp_path, size) for size in (1, 3, 4, 9, 10, 11)}
+    monkeypatch.setattr("builtins.open", None)  # recutting opens no file
+    for size, planned in expected.items():
+        assert plan.recut(size) == planned and plan.recut(size).lines == planned.lines == plan.lines
+
+
 class RetriedFirstTask:
     """A runner that runs the first task twice and keeps the second result, as a Dask scheduler does when the
     worker running it dies after it wrote part of its segment."""
