@@ -43,6 +43,7 @@ import icu
 import numpy as np
 import whoosh
 from whoosh.analysis import CompositeAnalyzer, Filter, Tokenizer
+from whoosh.system import pack_uint
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.lang.snowball.russian import RussianStemmer
 
@@ -483,9 +484,11 @@ class IcuAnalyzer(CompositeAnalyzer):
     computed with per-word results cached and grouped by term in numpy, for `OffsetsFormat` to index without
     Token objects."""
 
-    def postings(self, value: str, start_pos: int = 0, start_char: int = 0) -> dict[str, bytes]:
+    def postings(self, value: str, start_pos: int = 0, start_char: int = 0, counted: bool = False
+                 ) -> dict[str, bytes]:
         """{token text: its occurrences (pos, startchar, endchar, pos, …) as native int32} exactly as the chain
-        emits them in index mode, in its order, packed as the postings format stores them.
+        emits them in index mode, in its order, packed as the postings format stores them; `counted`: each
+        preceded by its number of occurrences as a big-endian uint32, the whole value the format stores.
 
         A text repeats its words, so each distinct raw word is analysed (and checked for beginning a name) once
         and its occurrences take their terms through numpy. Most texts have only words and their stems (no CJK
@@ -500,7 +503,8 @@ class IcuAnalyzer(CompositeAnalyzer):
                  for raw in distinct]
         if None in infos or not all([info[6] for info in infos]):
             general = self._postings_general(starts, ends, [infos[i] for i in word_ids], start_pos, start_char)
-            return {text: array("i", flat).tobytes() for text, flat in general.items()}
+            return {text: (pack_uint(len(flat) // 3) if counted else b"") + array("i", flat).tobytes()
+                    for text, flat in general.items()}
         count = len(word_ids)
         ids = np.array(word_ids, dtype=np.intp)
         terms: dict[str, int] = {}  # text → term number: words, then stems, in order of first occurrence
@@ -530,8 +534,20 @@ class IcuAnalyzer(CompositeAnalyzer):
                                             dtype=np.int32))
                     tables.append(np.array([entity[1:4] for entity in found], dtype=np.int32))
         numbers = np.concatenate(numbers)
-        packed = np.concatenate(tables)[np.argsort(numbers, kind="stable")].tobytes()
-        bounds = [0, *np.cumsum(np.bincount(numbers, minlength=len(terms)) * 12).tolist()]
+        occurrences = np.concatenate(tables)[np.argsort(numbers, kind="stable")]
+        counts = np.bincount(numbers, minlength=len(terms))
+        if counted:  # each term's count (pack_uint's big-endian uint32), then its triples: one buffer, sliced
+            heads = np.arange(len(terms)) + 3 * (np.cumsum(counts) - counts)
+            flat = np.empty(len(terms) + occurrences.size, dtype=np.int32)
+            flat[heads] = counts.astype(">u4").view(np.int32)
+            body = np.ones(flat.size, dtype=bool)
+            body[heads] = False
+            flat[body] = occurrences.ravel()
+            bounds = (4 * np.append(heads, flat.size)).tolist()
+            packed = flat.tobytes()
+        else:
+            packed = occurrences.tobytes()
+            bounds = [0, *np.cumsum(counts * 12).tolist()]
         return {text: packed[low:high] for text, low, high in zip(terms, bounds, bounds[1:])}
 
     def _postings_general(self, starts, ends, infos, start_pos, start_char) -> dict[str, list[int]]:

@@ -61,8 +61,9 @@ class OffsetsFormat(formats.Characters):
         if fast is None or not isinstance(value, str):
             return None
         boost = self.field_boost
-        return [(text.encode("utf-8"), count, count * boost, pack_uint(count) + triples)
-                for text, triples in fast(value).items() for count in (len(triples) // _TRIPLE_SIZE,)]
+        return [(text.encode("utf-8"), count, count * boost, stored)
+                for text, stored in fast(value, counted=True).items()
+                for count in ((len(stored) - _COUNT_SIZE) // _TRIPLE_SIZE,)]
 
     def encode(self, poslist):
         return self.pack([n for occurrence in poslist for n in occurrence])

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from index.analysis import make_analyzer
+from index.schema import OffsetsFormat
 from small_corpus import small_authority
 
 
@@ -127,6 +128,8 @@ def test_single_pass_postings_equal_the_chain(analyzer, text):
     for token_text, pos, start, end, _kind in tokens(analyzer, text):
         expected.setdefault(token_text, []).extend((pos, start, end))
     assert {term: array("i", packed).tolist() for term, packed in analyzer.postings(text).items()} == expected
+    stored = {term: OffsetsFormat.pack(flat) for term, flat in expected.items()}
+    assert analyzer.postings(text, counted=True) == stored  # what the postings format keeps, count first
 
 
 _WORDS = ["Stalin", "Stalin's", "stalin", "STALIN", "Kim", "Il", "Sung", "Il-sung", "Filippov", "Shtikov's", "of",
@@ -144,6 +147,7 @@ def test_postings_equal_the_chain_for_texts_that_repeat_their_words(analyzer, wo
     for token_text, pos, start, end, _kind in tokens(analyzer, text):
         expected.setdefault(token_text, []).extend((pos, start, end))
     assert {term: array("i", packed).tolist() for term, packed in analyzer.postings(text).items()} == expected
+    assert analyzer.postings(text, counted=True) == {term: OffsetsFormat.pack(flat) for term, flat in expected.items()}
 
 
 def test_postings_values_decode_to_their_occurrences(analyzer):
