@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         EXPENSIVE_COST_PER_DOCUMENT=5,  # ... or this many postings per indexed document, whichever is more
         EXPENSIVE_SLOTS=1,  # costly searches at once, across all workers (and one per client)
         EXPENSIVE_WAIT=2.0,  # seconds a costly search waits for a turn before 429
+        EXPENSIVE_DEADLINE=60.0,  # seconds a costly search may take, its wait for a turn included
         FACET_VISIBLE=8,
         BASE_URL="",  # the public address for absolute URLs (web/public_url.py)
         TRUSTED_HOSTS=None,

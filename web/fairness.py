@@ -7,9 +7,9 @@ field a name goes in, while two two-letter prefixes read 7–9.) At most
 `EXPENSIVE_SLOTS` such searches run at once in the whole service (all workers), and one per client. A client that
 already has one running gets 429 at once; when every turn is taken a search waits up to `EXPENSIVE_WAIT` seconds
 for one, then gets 429 with Retry-After. The turns are `flock`s on small files beside each other in the temporary
-directory, so they are shared by every worker process and released by the kernel if a worker dies. While a worker
-runs a costly search it accepts no new connections (web/gunicorn_worker.py), so ordinary searches go to the
-others.
+directory, so they are shared by every worker process and released by the kernel if a worker dies. A costly
+search's time budget is `EXPENSIVE_DEADLINE` (its wait included), not the request budget. While a worker has any
+search under way it accepts no new connections (web/gunicorn_worker.py), so other searches go to the others.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from flask import Flask, has_request_context, request
 
 from corpus.errors import KwarchiveError
 
+from web import deadline
 from web.shared_dirs import shared_dir
 
 _running = 0
@@ -80,6 +81,7 @@ def gate_for(app: Flask):
     per_document = float(app.config["EXPENSIVE_COST_PER_DOCUMENT"])
     slots = max(1, int(app.config["EXPENSIVE_SLOTS"]))
     wait = float(app.config["EXPENSIVE_WAIT"])
+    budget = float(app.config["EXPENSIVE_DEADLINE"])
     folder = slots_dir(app.config["INDEX"])
 
     @contextmanager
@@ -88,6 +90,9 @@ def gate_for(app: Flask):
             if cost <= max(threshold, per_document * documents) or not has_request_context():
                 yield
             else:
+                # Costly searches take turns, so one may run longer than the request budget without holding
+                # others up; stopped at 10 s it would also cost its worker every cache it had warmed (web/deadline.py).
+                deadline.arm(budget)
                 with turn(folder, slots, wait, request.remote_addr or "unknown"):
                     yield
 

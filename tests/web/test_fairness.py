@@ -118,3 +118,18 @@ def _worker_with(pids: list[int], client_port: int) -> int | None:
         if any(c.raddr and c.raddr.port == client_port for c in psutil.Process(pid).net_connections("tcp")):
             return pid
     return None
+
+
+def test_a_costly_search_may_run_past_the_request_budget_once_it_has_its_turn(index_root):
+    """Stopped at the 10 s request budget (503), a costly search at a million documents ("prisoners of war" the
+    first time in a worker, 9 s of decoding) also cost its worker every cache it had warmed, so under load it
+    was stopped again in the next worker. It has a budget of its own, its wait for a turn included."""
+    import threading
+
+    app = create_app({"INDEX": str(index_root), "TESTING": True, "EXPENSIVE_COST": 200, "EXPENSIVE_WAIT": 5.0,
+                      "REQUEST_DEADLINE": 0.3})
+    client = app.test_client()
+    held = turn(slots_dir(str(index_root)), 1, 0.0, "someone else")
+    held.__enter__()
+    threading.Timer(0.8, held.__exit__, (None, None, None)).start()  # the turn comes after the request budget
+    assert client.get("/api/search?q=ar*+st*").status_code == 200
