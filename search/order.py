@@ -14,13 +14,13 @@ EXACT_UP_TO = 20_000  # matches that are simply sorted whole: below this a parti
 _DATE_BITS = 30  # YYYYMMDD < 2**30, so (undated, start, end) fits one int64 key
 
 
-def sort_key(sort: str, docnums: np.ndarray, score: np.ndarray, cols, ranks: dict | None = None) -> np.ndarray:
+def sort_key(sort: str, docnums: np.ndarray, score: np.ndarray, cols, ranks: np.ndarray | None = None) -> np.ndarray:
     """One key per docnum whose ascending order (ties by docnum) is the result order: relevance by score, dates
-    with undated last (descending dates keep undated last too), title or collection by the build's rank."""
+    with undated last (descending dates keep undated last too), title or collection by the build's `ranks`."""
     if sort == "relevance":
         return -score[docnums]
     if sort in ("title", "collection"):
-        return ranks[sort][docnums].astype(np.int64)
+        return ranks[docnums].astype(np.int64)
     starts = cols.date_start[docnums].astype(np.int64)
     ends = cols.date_end[docnums].astype(np.int64)
     undated = (starts == 0).astype(np.int64)

@@ -13,6 +13,7 @@ from index.schema import OffsetsFormat
 from index.whoosh_private import field_lengths, postings_arrays
 
 TERM_CACHE_BYTES = 192 * 2**20  # postings arrays kept per generation (per worker)
+FREQUENCIES_BYTES = 4 * 2**20  # document frequencies of terms kept per generation
 SPAN_ARRAYS_MAX_DOCS = 5_000  # a term in more documents is highlighted from the page's postings blocks only
 POSITIONS_KEPT_DOCS = 20_000  # a term in more documents has its positions decoded per phrase, not kept
 _EMPTY_I = np.zeros(0, dtype=np.int64)
@@ -30,6 +31,7 @@ class Postings:
         self.reader, self.schema, self.size = reader, schema, size
         self.leaves = list(reader.leaf_readers())
         self.cache = BoundedCache(TERM_CACHE_BYTES)
+        self._frequencies = BoundedCache(FREQUENCIES_BYTES)  # (field, term) → documents holding it
         self._lengths: dict[str, np.ndarray] = {}
 
     def _segments_of(self, fieldname: str, text, values: bool, within: np.ndarray | None = None,
@@ -133,10 +135,8 @@ class Postings:
             return (_EMPTY_I, _EMPTY_I32, _EMPTY_I32) if offsets else _EMPTY_I
         # sorted already: docnums ascend within a segment, segments follow each other, positions ascend
         triples = np.concatenate(rows, axis=1)
-        if not offsets:
-            return (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
         keys = (np.concatenate(docs) << 32) | triples[0].astype(np.int64)
-        return keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2])
+        return (keys, np.ascontiguousarray(triples[1]), np.ascontiguousarray(triples[2])) if offsets else keys
 
     def positions_in(self, fieldname: str, text, docnums: np.ndarray | None) -> np.ndarray:
         """`positions` of one term in the given documents only (sorted unique docnums; None: all): what a phrase
@@ -145,8 +145,7 @@ class Postings:
         documents is 50 million entries, seconds to decode and more than the whole cache."""
         if docnums is not None and len(docnums) == 0:
             return _EMPTY_I
-        if self.has_offsets(fieldname) and self.cache.get(("p", fieldname, text)) is None and \
-                self._frequency(fieldname, text) > POSITIONS_KEPT_DOCS:
+        if self._decoded_each_time(fieldname, text):
             return self._decode_occurrences(fieldname, text, offsets=False, within=docnums, keep_term=True)
         keys = self.positions(fieldname, text)
         return keys if docnums is None else keys[np.isin(keys >> 32, docnums)]
@@ -155,15 +154,18 @@ class Postings:
         """How many positions a phrase decodes for this term each time it is searched: none when they are kept
         (or will be, after one decoding of at most `POSITIONS_KEPT_DOCS` documents), else every occurrence of the
         term (a phrase reads them in the documents its rarer words leave, which is most of them for "of")."""
-        if not self.has_offsets(fieldname) or self.cache.get(("p", fieldname, text)) is not None or \
-                self._frequency(fieldname, text) <= POSITIONS_KEPT_DOCS:
-            return 0
-        return int(self.reader.frequency(fieldname, text))
+        return int(self.reader.frequency(fieldname, text)) if self._decoded_each_time(fieldname, text) else 0
 
-    def _frequency(self, fieldname: str, text) -> int:
-        """Documents holding a term: its kept postings' length, else the segments' dictionaries' count."""
-        kept = self.cache.get(("t", fieldname, text))
-        return len(kept[0]) if kept is not None else self.reader.doc_frequency(fieldname, text)
+    def _decoded_each_time(self, fieldname: str, text) -> bool:
+        """Whether a phrase decodes this term's positions each time instead of keeping them."""
+        return self.has_offsets(fieldname) and self.cache.get(("p", fieldname, text)) is None and \
+            self.doc_frequency(fieldname, text) > POSITIONS_KEPT_DOCS
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """How many documents hold a term (0 when none does): Whoosh looks it up in every segment's dictionary
+        (about 50 at a million documents), so the answer is remembered."""
+        return self._frequencies.get_or_compute((fieldname, text),
+                                                lambda: self.reader.doc_frequency(fieldname, text))
 
     def spans(self, fieldname: str, texts, docnums, remembered=None) -> dict[int, list[tuple[int, int]]]:
         """{docnum: [(startchar, endchar)]} of the given terms in the given documents, for highlighting.

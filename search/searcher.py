@@ -423,12 +423,17 @@ def _sort_of(snapshot: Snapshot, request: SearchRequest) -> tuple[str, np.ndarra
     return sort, ranks
 
 
-def _results(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
-    """(every selected docnum in result order, one representative per version group in that order)."""
+def _keys(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
+    """(the selected docnums, their sort keys, the ranks of a title or number sort or None)."""
     sort, ranks = _sort_of(snapshot, request)
     docnums = np.flatnonzero(selected)
-    order = result_order.ordered(docnums, result_order.sort_key(sort, docnums, match.score, snapshot.columns,
-                                                                 {sort: ranks}))
+    return docnums, result_order.sort_key(sort, docnums, match.score, snapshot.columns, ranks), ranks
+
+
+def _results(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
+    """(every selected docnum in result order, one representative per version group in that order)."""
+    docnums, keys, ranks = _keys(snapshot, match, selected, request)
+    order = result_order.ordered(docnums, keys)
     return order, result_order.all_heads(order, snapshot.groups, snapshot.version_rank, snapshot.has_versions,
                                          ranks)
 
@@ -436,9 +441,7 @@ def _results(snapshot: Snapshot, match: Match, selected: np.ndarray, request: Se
 def _page(snapshot: Snapshot, match: Match, selected: np.ndarray, request: SearchRequest):
     """(how many groups the search found, the representatives on the requested page), without ordering every
     match (see `search/order.py`)."""
-    sort, ranks = _sort_of(snapshot, request)
-    docnums = np.flatnonzero(selected)
-    keys = result_order.sort_key(sort, docnums, match.score, snapshot.columns, {sort: ranks})
+    docnums, keys, ranks = _keys(snapshot, match, selected, request)
     total, heads = result_order.first_heads(docnums, keys, request.page * request.per_page, snapshot.groups,
                                             snapshot.version_rank, snapshot.has_versions, ranks)
     return total, heads[(request.page - 1) * request.per_page:]

@@ -26,7 +26,6 @@ from search.suggest import vocabulary_of
 
 EXPANSIONS_BYTES = 16 * 2**20  # prefix/wildcard/fuzzy expansions kept per generation
 SPAN_CACHE_BYTES = 32 * 2**20  # highlight spans of common terms kept per generation
-FREQUENCIES_BYTES = 4 * 2**20  # document frequencies of terms kept per generation
 PHRASES_BYTES = 16 * 2**20  # documents where a phrase stands, kept per generation
 MAX_EXPANSION_TERMS = 200  # a prefix, wildcard or fuzzy word searches at most this many index terms …
 MAX_EXPANSION_POSTINGS = 200_000  # … in at most about this many postings in all (the most frequent terms first)
@@ -57,7 +56,6 @@ class Snapshot:
         self.postings = Postings(self.reader, self.schema, self.size)
         self.spans = BoundedCache(SPAN_CACHE_BYTES)  # highlight spans of (field, term, docnum) walked in postings
         self._expansions = BoundedCache(EXPANSIONS_BYTES)  # expansion key → (terms searched, terms matching)
-        self._frequencies = BoundedCache(FREQUENCIES_BYTES)  # (field, term) → documents holding it
         # phrase → sorted docnums where it stands: finding them reads every position of its words in the documents
         # holding them all (seconds for "prisoners of war" at a million), and paging, facets and dates repeat it
         self.phrases = BoundedCache(PHRASES_BYTES)
@@ -169,10 +167,8 @@ class Snapshot:
         return (len(searched), matching) if matching > len(searched) else None
 
     def doc_frequency(self, fieldname: str, text) -> int:
-        """How many documents hold a term (0 when none does): Whoosh looks it up in every segment's dictionary
-        (about 50 at a million documents), so the answer is remembered."""
-        return self._frequencies.get_or_compute((fieldname, text),
-                                                lambda: self.reader.doc_frequency(fieldname, text))
+        """How many documents hold a term (remembered by `Postings.doc_frequency`)."""
+        return self.postings.doc_frequency(fieldname, text)
 
     def word_frequency(self, word: str) -> int:
         """Documents holding a folded word in the title or body (an upper bound: a word in both counts twice)."""

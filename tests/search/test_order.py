@@ -35,7 +35,7 @@ def corpus(seed: int, linked: float):
 def test_the_first_page_is_the_head_of_the_whole_order(seed, linked, sort):
     c = corpus(seed, linked)
     ranks = c.titles if sort == "title" else None
-    keys = sort_key(sort, c.selected, c.score, c.cols, {"title": c.titles})
+    keys = sort_key(sort, c.selected, c.score, c.cols, ranks)
     everything = all_heads(ordered(c.selected, keys), c.groups, c.rank, c.shared, ranks)
     for count in (1, 10, 57, 400, len(everything) + 5):
         total, heads = first_heads(c.selected, keys, count, c.groups, c.rank, c.shared, ranks, exact_up_to=0)
